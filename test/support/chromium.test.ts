@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openChromium } from './chromium.js';
+import { needsPeer } from './peers.js';
+
+test(
+  'Chromium starts and gathers host candidates on loopback',
+  needsPeer('chromium', 'chromium'),
+  async () => {
+    const session = await openChromium();
+    try {
+      const candidates = await session.page.evaluate(async () => {
+        const pc = new RTCPeerConnection();
+        pc.createDataChannel('probe');
+        const found: string[] = [];
+        const done = new Promise<void>((resolve) => {
+          pc.onicecandidate = (e) => (e.candidate ? found.push(e.candidate.candidate) : resolve());
+        });
+        await pc.setLocalDescription();
+        await done;
+        pc.close();
+        return found;
+      });
+      assert.ok(
+        candidates.some((c) => / typ host /.test(c)),
+        candidates.join('\n'),
+      );
+      assert.ok(!candidates.some((c) => /\.local /.test(c)), 'mDNS hiding is off by default');
+    } finally {
+      await session.close();
+    }
+  },
+);
