@@ -9,13 +9,19 @@ test(
   async () => {
     const session = await openChromium();
     try {
-      const candidates = await session.page.evaluate(async () => {
-        const pc = new RTCPeerConnection();
-        pc.createDataChannel('probe');
-        const found: string[] = [];
-        const done = new Promise<void>((resolve) => {
-          pc.onicecandidate = (e) => (e.candidate ? found.push(e.candidate.candidate) : resolve());
-        });
+      // Browser code runs as a string: the DOM types are not part of our type environment.
+    const candidates: string[] = await session.page.evaluate(`(async () => {
+      const pc = new RTCPeerConnection();
+      pc.createDataChannel('probe');
+      const found = [];
+      const done = new Promise((resolve) => {
+        pc.onicecandidate = (e) => (e.candidate ? found.push(e.candidate.candidate) : resolve());
+      });
+      await pc.setLocalDescription();
+      await done;
+      pc.close();
+      return found;
+    })()`);
         await pc.setLocalDescription();
         await done;
         pc.close();
