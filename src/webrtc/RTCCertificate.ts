@@ -1,0 +1,253 @@
+/**
+ * RTCCertificate and generateCertificate() (W3C webrtc-pc §4.9 "Certificate Management").
+ *
+ * Keys come from node's WebCrypto; the self-signed X.509 certificate around them is built
+ * with PKI.js (pkijs + asn1js): pure JavaScript, no native code and no global state.
+ */
+import { KeyObject, randomBytes, webcrypto } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import type { DtlsCertificate } from '../dtls/credentials.js';
+import { certificateFingerprint } from '../dtls/fingerprint.js';
+
+/** WebCrypto's AlgorithmIdentifier: an algorithm name or a dictionary with a `name`. */
+export type AlgorithmIdentifier = string | ({ name: string } & Record<string, unknown>);
+
+/** RTCDtlsFingerprint (W3C webrtc-pc §5.5.1). */
+export interface RTCDtlsFingerprint {
+  algorithm?: string;
+  value?: string;
+}
+
+/** 30 days, the default lifetime (generateCertificate step 2). */
+const DEFAULT_EXPIRES = 2_592_000_000;
+/** 365 days, the longest lifetime the spec allows. */
+const MAX_EXPIRES = 31_536_000_000;
+/** RSA modulus lengths accepted, as Chromium does. */
+const MIN_RSA_MODULUS = 1024;
+const MAX_RSA_MODULUS = 8192;
+
+const constructing = Symbol('RTCCertificate');
+
+/** Reads the private slot; set by the class's static block. */
+let dtlsCertificate: (certificate: RTCCertificate) => DtlsCertificate;
+
+export class RTCCertificate {
+  readonly #expires: number;
+  readonly #certificate: DtlsCertificate;
+
+  /** Not constructible by applications: the interface has no constructor. */
+  constructor(...args: unknown[]) {
+    if (args[0] !== constructing) throw new TypeError('Illegal constructor');
+    this.#expires = args[1] as number;
+    this.#certificate = args[2] as DtlsCertificate;
+  }
+
+  /** When the certificate stops being usable, in ms since the epoch. */
+  get expires(): number {
+    return this.#expires;
+  }
+
+  /** The certificate's fingerprints; the first uses the hash of its signature (SHA-256). */
+  getFingerprints(): RTCDtlsFingerprint[] {
+    return [certificateFingerprint(this.#certificate.der, 'sha-256')];
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'RTCCertificate';
+  }
+
+  static {
+    dtlsCertificate = (c) => c.#certificate;
+  }
+}
+
+/** The certificate and private key behind an RTCCertificate, for the DTLS transport. */
+export function dtlsCertificateOf(certificate: RTCCertificate): DtlsCertificate {
+  return dtlsCertificate(certificate);
+}
+
+/** RTCPeerConnection.generateCertificate(keygenAlgorithm), its steps in order. */
+export async function generateCertificate(
+  keygenAlgorithm: AlgorithmIdentifier,
+): Promise<RTCCertificate> {
+  if (arguments.length === 0) {
+    throw new TypeError(
+      "Failed to execute 'generateCertificate': 1 argument required, but only 0 present.",
+    );
+  }
+  // Steps 2-3: the lifetime, from an RTCCertificateExpiration view of the argument.
+  let expires = DEFAULT_EXPIRES;
+  if (isObject(keygenAlgorithm)) {
+    const value = keygenAlgorithm.expires;
+    if (value !== undefined) expires = enforceRangeUnsignedLongLong(value, 'expires');
+    if (expires > MAX_EXPIRES) expires = MAX_EXPIRES;
+  }
+  // Steps 4-6: WebCrypto normalization, then what RTCPeerConnection can use.
+  const algorithm = normalizeGenerateKey(keygenAlgorithm);
+  const params = certificateParameters(algorithm);
+  if (params === undefined) {
+    throw new DOMException(
+      `${algorithm.name} with these parameters cannot make a certificate`,
+      'NotSupportedError',
+    );
+  }
+  // Step 7: generate the key and the certificate.
+  const start = Date.now();
+  const keys = (await webcrypto.subtle.generateKey(params.keygen, false, [
+    'sign',
+    'verify',
+  ])) as webcrypto.CryptoKeyPair;
+  const der = await selfSignedCertificate(keys, params.hash, start, expires);
+  return new RTCCertificate(constructing, start + expires, {
+    der,
+    privateKey: KeyObject.from(keys.privateKey),
+  });
+}
+
+type Normalized = { name: string } & Record<string, unknown>;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return (typeof v === 'object' && v !== null) || typeof v === 'function';
+}
+
+/** WebIDL [EnforceRange] unsigned long long (and unsigned long/short with their own maximum). */
+function enforceRangeUnsignedLongLong(
+  value: unknown,
+  member: string,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const x = Number(value); // throws TypeError for symbols and bigints, as ToNumber does
+  if (!Number.isFinite(x)) throw new TypeError(`${member} is not a finite number`);
+  const n = Math.trunc(x);
+  if (n < 0 || n > max) throw new TypeError(`${member} is outside the range [0, ${max}]`);
+  return n;
+}
+
+/** The algorithms WebCrypto registers for generateKey, and the members their parameter dictionaries require. */
+const generateKeyAlgorithms: Record<string, string[]> = {
+  'RSASSA-PKCS1-v1_5': ['modulusLength', 'publicExponent', 'hash'],
+  'RSA-PSS': ['modulusLength', 'publicExponent', 'hash'],
+  'RSA-OAEP': ['modulusLength', 'publicExponent', 'hash'],
+  ECDSA: ['namedCurve'],
+  ECDH: ['namedCurve'],
+  'AES-CTR': ['length'],
+  'AES-CBC': ['length'],
+  'AES-GCM': ['length'],
+  'AES-KW': ['length'],
+  HMAC: ['hash'],
+  Ed25519: [],
+  X25519: [],
+};
+
+const digestAlgorithms = ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'];
+
+/**
+ * WebCrypto "normalize an algorithm" for generateKey: a string means { name: string };
+ * an unknown name is a NotSupportedError; a missing required member or a badly typed one is
+ * a TypeError (so "ECDSA" alone, without namedCurve, is a TypeError).
+ */
+function normalizeGenerateKey(alg: unknown): Normalized {
+  const input = isObject(alg) ? alg : { name: String(alg) };
+  const name = registeredName(input.name, Object.keys(generateKeyAlgorithms));
+  const out: Normalized = { name };
+  for (const member of generateKeyAlgorithms[name]!) {
+    const value = input[member];
+    if (value === undefined) throw new TypeError(`${name} requires the member ${member}`);
+    if (member === 'modulusLength')
+      out[member] = enforceRangeUnsignedLongLong(value, member, 0xffffffff);
+    else if (member === 'length') out[member] = enforceRangeUnsignedLongLong(value, member, 0xffff);
+    else if (member === 'publicExponent') {
+      if (!(value instanceof Uint8Array))
+        throw new TypeError('publicExponent must be a Uint8Array');
+      out[member] = value;
+    } else if (member === 'hash') {
+      const hash = isObject(value) ? value : { name: String(value) };
+      out[member] = { name: registeredName(hash.name, digestAlgorithms) };
+    } else out[member] = String(value);
+  }
+  return out;
+}
+
+/** Step "find the registered algorithm", matching names case-insensitively. */
+function registeredName(name: unknown, registered: string[]): string {
+  if (name === undefined) throw new TypeError('the algorithm has no name');
+  if (typeof name === 'symbol') throw new TypeError('the algorithm name is a symbol');
+  const wanted = String(name).toUpperCase();
+  const found = registered.find((r) => r.toUpperCase() === wanted);
+  if (found === undefined)
+    throw new DOMException(`unknown algorithm '${String(name)}'`, 'NotSupportedError');
+  return found;
+}
+
+/** The key generation and signature hash for the algorithms a certificate can use: P-256 ECDSA and RSA PKCS#1 v1.5 with SHA-256. */
+function certificateParameters(
+  a: Normalized,
+): { keygen: webcrypto.AlgorithmIdentifier & Record<string, unknown>; hash: string } | undefined {
+  if (a.name === 'ECDSA' && a.namedCurve === 'P-256') {
+    return { keygen: { name: 'ECDSA', namedCurve: 'P-256' }, hash: 'SHA-256' };
+  }
+  if (a.name === 'RSASSA-PKCS1-v1_5') {
+    const modulusLength = a.modulusLength as number;
+    const exponent = a.publicExponent as Uint8Array;
+    const hash = (a.hash as { name: string }).name;
+    if (hash !== 'SHA-256' || modulusLength < MIN_RSA_MODULUS || modulusLength > MAX_RSA_MODULUS)
+      return undefined;
+    if (
+      Buffer.from(exponent)
+        .toString('hex')
+        .replace(/^(00)+/, '') !== '010001'
+    )
+      return undefined;
+    return {
+      keygen: {
+        name: 'RSASSA-PKCS1-v1_5',
+        modulusLength,
+        publicExponent: new Uint8Array([1, 0, 1]),
+        hash: 'SHA-256',
+      },
+      hash: 'SHA-256',
+    };
+  }
+  return undefined;
+}
+
+/**
+ * A self-signed X.509 v3 certificate. The spec asks for nothing that identifies the user:
+ * the common name and serial number are random. It is valid from a day back (clock skew)
+ * to the end of its lifetime.
+ */
+async function selfSignedCertificate(
+  keys: webcrypto.CryptoKeyPair,
+  hash: string,
+  now: number,
+  lifetime: number,
+): Promise<Buffer> {
+  const engine = new pkijs.CryptoEngine({
+    name: 'node',
+    crypto: webcrypto as unknown as ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'],
+  });
+  const cert = new pkijs.Certificate();
+  cert.version = 2;
+  const serial = randomBytes(8);
+  serial[0] = (serial[0]! & 0x7f) | 0x01; // positive and of full length
+  cert.serialNumber = new asn1js.Integer({ valueHex: serial });
+  const name = new pkijs.AttributeTypeAndValue({
+    type: '2.5.4.3', // commonName
+    value: new asn1js.Utf8String({ value: randomBytes(8).toString('hex') }),
+  });
+  cert.subject.typesAndValues.push(name);
+  cert.issuer.typesAndValues.push(name);
+  cert.notBefore.value = new Date(now - 86_400_000);
+  cert.notAfter.value = new Date(now + Math.max(lifetime, 0));
+  await cert.subjectPublicKeyInfo.importKey(
+    keys.publicKey as unknown as Parameters<pkijs.PublicKeyInfo['importKey']>[0],
+    engine,
+  );
+  await cert.sign(
+    keys.privateKey as unknown as Parameters<pkijs.Certificate['sign']>[0],
+    hash,
+    engine,
+  );
+  return Buffer.from(cert.toSchema(true).toBER(false));
+}
