@@ -65,7 +65,7 @@ export function validateSdp(d: SessionDescription, options: ValidateOptions = {}
   for (const m of d.media) {
     if (isRejected(m, d)) continue;
     checkTransport(d, m, options, errors);
-    checkRtcpMux(m, options, errors);
+    checkRtcpMux(d, m, options, errors);
     checkSimulcast(m, errors);
   }
   if (options.offer && (options.type === 'answer' || options.type === 'pranswer')) {
@@ -225,11 +225,22 @@ function bundleTag(d: SessionDescription, m: MediaDescription): MediaDescription
   return group && d.media.find((x) => getMid(x) === group[0]);
 }
 
-/** RFC 9429 §5.8.3: rtcp-mux when the policy requires it; rtcp-mux-only only with rtcp-mux. */
-function checkRtcpMux(m: MediaDescription, options: ValidateOptions, errors: SdpError[]): void {
+/**
+ * RFC 9429 §5.8.3: rtcp-mux when the policy requires it; rtcp-mux-only only with
+ * rtcp-mux. A bundled section may leave them to its BUNDLE tag (RFC 8843 §7.1.3, §9.3).
+ */
+function checkRtcpMux(
+  d: SessionDescription,
+  m: MediaDescription,
+  options: ValidateOptions,
+  errors: SdpError[],
+): void {
   if (!m.proto.includes('RTP/')) return;
-  const mux = hasAttribute(m.attributes, 'rtcp-mux');
-  if (!mux && hasAttribute(m.attributes, 'rtcp-mux-only')) {
+  const tag = bundleTag(d, m);
+  const has = (name: string) =>
+    hasAttribute(m.attributes, name) || (tag !== undefined && hasAttribute(tag.attributes, name));
+  const mux = has('rtcp-mux');
+  if (!mux && has('rtcp-mux-only')) {
     errors.push(
       invalidError(
         'rtcp-mux-only-without-rtcp-mux',

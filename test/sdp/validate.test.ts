@@ -207,6 +207,7 @@ test('an answer takes a DTLS role: active or passive, not actpass (RFC 5763 §5)
 });
 
 test('rtcp-mux is required by default, and rtcp-mux-only needs rtcp-mux', () => {
+  // The BUNDLE tag (mid 0, the audio section) without it: every RTP section lacks it.
   const noMux = mediaOffer.replace('a=rtcp-mux\r\n', '');
   const mLine = lineOf(mediaOffer, 'm=audio');
   assert.deepEqual(only(noMux), ['invalid', 'missing-rtcp-mux', mLine]);
