@@ -58,8 +58,11 @@ function fail(code: SdpError['code'], message: string, line: number): never {
 
 /** Parses a session description. Never throws: a syntax error comes back with its line. */
 export function parseSdp(text: string): ParseResult {
+  if (typeof text !== 'string') {
+    return { ok: false, error: syntaxError('missing-line', 'a session description is text', 1) };
+  }
   try {
-    return { ok: true, description: parseLines(String(text)) };
+    return { ok: true, description: parseLines(text) };
   } catch (e) {
     if (e instanceof SdpSyntaxError) return { ok: false, error: e.error };
     throw e;

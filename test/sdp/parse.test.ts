@@ -200,6 +200,8 @@ test('line numbers count LF-only lines the same way', () => {
 });
 
 test('parseSdp never throws on non-string input', () => {
-  assert.equal(parseSdp(undefined as never).ok, false);
-  assert.equal(parseSdp(42 as never).ok, false);
+  for (const input of [undefined, null, 42, Symbol(), { toString: () => 'v=0' }]) {
+    const r = parseSdp(input as never);
+    assert.ok(!r.ok && r.error.line === 1);
+  }
 });
