@@ -1,17 +1,9 @@
 /**
  * Our SDP against Chromium's: headless Chromium applies the offers and answers our
  * builder writes, what it writes passes our parser and validation, and where it
- * rejects a broken description we reject it with the same exception. The page talks
- * to this test over HTTP on loopback.
+ * rejects a broken description we reject it with the same exception.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { fingerprintOf } from '../../src/sdp/attributes/dtls.js';
 import { buildDataSection, buildSession, newSessionId } from '../../src/sdp/builder.js';
@@ -21,7 +13,8 @@ import { parseSdp } from '../../src/sdp/parse.js';
 import { serializeSdp } from '../../src/sdp/serialize.js';
 import { checkSdp } from '../../src/sdp/validate.js';
 import { sdpErrorToException } from '../../src/webrtc/RTCSessionDescription.js';
-import { needsPeer, peerPath } from '../support/peers.js';
+import { openChromium } from '../support/chromium.js';
+import { needsPeer } from '../support/peers.js';
 import { fixture } from './fixtures.js';
 
 const transport = (setup: 'actpass' | 'active') => ({
@@ -71,113 +64,48 @@ function brokenOffers(offer: string): [string, string][] {
   ];
 }
 
-interface Result {
-  error?: string;
-  /** Chromium's answer to our offer, its view of our offer, its own offer. */
-  answer: string;
-  remote: string;
-  offer: string;
-  /** After applying our answer to its offer. */
-  signalingState: string;
-  /** For each broken offer, the exception name, or 'accepted'. */
-  rejections: Record<string, string>;
-}
+// Browser code runs as strings: the DOM types are not part of our type environment.
 
-const page = `<!doctype html><script>
-(async () => {
-  const post = (path, body) => fetch(path, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.text());
-  const result = { rejections: {} };
-  try {
-    const offer = await (await fetch('/offer')).text();
-    const a = new RTCPeerConnection();
-    await a.setRemoteDescription({ type: 'offer', sdp: offer });
-    await a.setLocalDescription();
-    result.answer = a.localDescription.sdp;
-    result.remote = a.remoteDescription.sdp;
-    a.close();
+/** Chromium answers our offer; gives its answer and its view of our offer. */
+const answerOurs = (offer: string) => `(async () => {
+  const pc = new RTCPeerConnection();
+  await pc.setRemoteDescription({ type: 'offer', sdp: ${JSON.stringify(offer)} });
+  await pc.setLocalDescription();
+  const result = { answer: pc.localDescription.sdp, remote: pc.remoteDescription.sdp };
+  pc.close();
+  return result;
+})()`;
 
-    const b = new RTCPeerConnection();
-    b.createDataChannel('x');
-    await b.setLocalDescription();
-    result.offer = b.localDescription.sdp;
-    const answer = await post('/answer', b.localDescription.sdp);
-    await b.setRemoteDescription({ type: 'answer', sdp: answer });
-    result.signalingState = b.signalingState;
-    b.close();
+/** Chromium makes a data channel offer, kept on window for applyAnswer. */
+const OFFER = `(async () => {
+  window.offerer = new RTCPeerConnection();
+  window.offerer.createDataChannel('x');
+  await window.offerer.setLocalDescription();
+  return window.offerer.localDescription.sdp;
+})()`;
 
-    const cases = await (await fetch('/cases')).json();
-    for (const [name, sdp] of cases) {
-      const c = new RTCPeerConnection();
-      try {
-        await c.setRemoteDescription({ type: 'offer', sdp });
-        result.rejections[name] = 'accepted';
-      } catch (e) {
-        result.rejections[name] = e.name;
-      }
-      c.close();
+const applyAnswer = (answer: string) => `(async () => {
+  await window.offerer.setRemoteDescription({ type: 'answer', sdp: ${JSON.stringify(answer)} });
+  const state = window.offerer.signalingState;
+  window.offerer.close();
+  return state;
+})()`;
+
+/** For each offer, the name of the exception setRemoteDescription throws, or 'accepted'. */
+const rejections = (cases: [string, string][]) => `(async () => {
+  const out = {};
+  for (const [name, sdp] of ${JSON.stringify(cases)}) {
+    const pc = new RTCPeerConnection();
+    try {
+      await pc.setRemoteDescription({ type: 'offer', sdp });
+      out[name] = 'accepted';
+    } catch (e) {
+      out[name] = e.name;
     }
-  } catch (e) {
-    result.error = String(e);
+    pc.close();
   }
-  await post('/result', result);
-})();
-</script>`;
-
-async function body(req: IncomingMessage): Promise<string> {
-  let s = '';
-  for await (const chunk of req) s += chunk;
-  return s;
-}
-
-/** Serves the page and its data, starts Chromium on it, and resolves with what it posts. */
-async function runInChromium(offer: string, broken: [string, string][]): Promise<Result> {
-  const chromium = peerPath('chromium', 'chromium');
-  const profile = mkdtempSync(join(tmpdir(), 'purertc-chromium-'));
-  let server: Server | undefined;
-  let browser: ChildProcess | undefined;
-  try {
-    return await new Promise<Result>((resolve, reject) => {
-      server = createServer(async (req, res) => {
-        try {
-          if (req.url === '/offer') res.end(offer);
-          else if (req.url === '/cases') res.end(JSON.stringify(broken));
-          else if (req.url === '/answer') res.end(ourAnswer(JSON.parse(await body(req))));
-          else if (req.url === '/result') {
-            resolve(JSON.parse(await body(req)));
-            res.end();
-          } else res.setHeader('content-type', 'text/html').end(page);
-        } catch (e) {
-          res.statusCode = 500;
-          res.end();
-          reject(e);
-        }
-      });
-      server.listen(0, '127.0.0.1', () => {
-        const { port } = server!.address() as AddressInfo;
-        const args = [
-          '--headless=new',
-          '--no-sandbox',
-          '--disable-gpu',
-          `--user-data-dir=${profile}`,
-        ];
-        // Its own process group, so that its renderer and helper processes end with it.
-        browser = spawn(chromium, [...args, `http://127.0.0.1:${port}/`], {
-          stdio: 'ignore',
-          detached: true,
-        });
-        browser.on('error', reject);
-      });
-    });
-  } finally {
-    server?.close();
-    if (browser?.pid !== undefined && browser.exitCode === null) {
-      const exited = once(browser, 'exit');
-      process.kill(-browser.pid, 'SIGTERM');
-      await exited;
-    }
-    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
-  }
-}
+  return out;
+})()`;
 
 test('Chromium applies our offer and answer, its SDP passes our validation, and it rejects as we do', {
   ...needsPeer('chromium', 'chromium'),
@@ -185,24 +113,34 @@ test('Chromium applies our offer and answer, its SDP passes our validation, and 
 }, async () => {
   const offer = ourOffer();
   const broken = brokenOffers(offer);
-  const result = await runInChromium(offer, broken);
-  assert.equal(result.error, undefined);
-  assert.equal(result.signalingState, 'stable', 'Chromium applied our answer');
+  const session = await openChromium();
+  let answered: { answer: string; remote: string };
+  let chromiumOffer: string;
+  let signalingState: string;
+  let rejected: Record<string, string>;
+  try {
+    const { page } = session;
+    answered = await page.evaluate(answerOurs(offer));
+    chromiumOffer = await page.evaluate(OFFER);
+    signalingState = await page.evaluate(applyAnswer(ourAnswer(chromiumOffer)));
+    rejected = await page.evaluate(rejections(broken));
+  } finally {
+    await session.close();
+  }
+  assert.equal(signalingState, 'stable', 'Chromium applied our answer');
 
   // Chromium's view of our offer keeps our lines.
-  const remote = parseSdp(result.remote);
+  const remote = parseSdp(answered.remote);
   assert.ok(remote.ok);
-  assert.equal(
-    remote.description.media[0]!.attributes.find((a) => a.name === 'ice-ufrag')?.value,
-    'pUr3',
-  );
+  const ufrag = remote.description.media[0]!.attributes.find((a) => a.name === 'ice-ufrag');
+  assert.equal(ufrag?.value, 'pUr3');
 
   // Its answer and its own offer are valid to us, and round-trip byte for byte.
   const ours = parseSdp(offer);
   assert.ok(ours.ok);
   const checks = [
-    [result.answer, { type: 'answer' as const, offer: ours.description }],
-    [result.offer, { type: 'offer' as const }],
+    [answered.answer, { type: 'answer' as const, offer: ours.description }],
+    [chromiumOffer, { type: 'offer' as const }],
   ] as const;
   for (const [sdp, options] of checks) {
     const checked = checkSdp(sdp, options);
@@ -213,16 +151,15 @@ test('Chromium applies our offer and answer, its SDP passes our validation, and 
   // Where Chromium rejects a broken offer, we reject it with the same exception. It
   // accepts some that RFC 9429 §5.8 says to reject (a short ufrag, no t= line); we
   // reject those too.
-  assert.equal(Object.keys(result.rejections).length, broken.length);
+  assert.equal(Object.keys(rejected).length, broken.length);
   for (const [name, sdp] of broken) {
     const checked = checkSdp(sdp, { type: 'offer' });
     assert.ok(!checked.ok, `we accept ${name}`);
-    const chromiumSays = result.rejections[name];
-    if (chromiumSays !== 'accepted') {
-      assert.equal(sdpErrorToException(checked.errors[0]!).name, chromiumSays, name);
+    if (rejected[name] !== 'accepted') {
+      assert.equal(sdpErrorToException(checked.errors[0]!).name, rejected[name], name);
     }
   }
-  assert.equal(result.rejections['no ice-pwd'], 'InvalidAccessError');
-  assert.equal(result.rejections['bad setup'], 'OperationError');
-  assert.equal(result.rejections['duplicate mid'], 'InvalidAccessError');
+  assert.equal(rejected['no ice-pwd'], 'InvalidAccessError');
+  assert.equal(rejected['bad setup'], 'OperationError');
+  assert.equal(rejected['duplicate mid'], 'InvalidAccessError');
 });
