@@ -1,9 +1,23 @@
 /**
  * purertc: WebRTC for Node.js in TypeScript.
  *
- * The W3C classes are the public API; the protocol layers (stun, ice, dtls, sctp, ...)
- * are exported as namespaces for users who need them alone.
+ * The W3C classes are the public API; the protocol layers are exported as namespaces
+ * for users who need one alone.
  */
-
-export type { RTCErrorDetailType, RTCErrorEventInit, RTCErrorInit } from './webrtc/RTCError.js';
 export { RTCError, RTCErrorEvent } from './webrtc/RTCError.js';
+export type { RTCErrorDetailType, RTCErrorEventInit, RTCErrorInit } from './webrtc/RTCError.js';
+export { RTCIceCandidate } from './webrtc/RTCIceCandidate.js';
+export { RTCSessionDescription } from './webrtc/RTCSessionDescription.js';
+export { RTCStatsReport } from './webrtc/RTCStatsReport.js';
+export type {
+  RTCCertificateStats,
+  RTCDataChannelStats,
+  RTCIceCandidatePairStats,
+  RTCIceCandidateStats,
+  RTCPeerConnectionStats,
+  RTCStats,
+  RTCStatsType,
+  RTCTransportStats,
+} from './webrtc/RTCStatsReport.js';
+
+export * as sdp from './sdp/index.js';
