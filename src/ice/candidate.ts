@@ -21,3 +21,25 @@ export interface Candidate {
   /** Extension attributes after the standard fields, in order (generation, ufrag, network-id, ...). */
   extensions?: [name: string, value: string][];
 }
+
+/** RFC 8445 §5.1.2.2 recommended type preferences. */
+export const TYPE_PREFERENCE: Readonly<Record<CandidateType, number>> = {
+  host: 126,
+  prflx: 110,
+  srflx: 100,
+  relay: 0,
+};
+
+/** RFC 8445 §5.1.2.1: priority = 2^24·type preference + 2^8·local preference + (256 − component ID). */
+export function candidatePriority(
+  type: CandidateType,
+  localPreference: number,
+  component = 1,
+): number {
+  return TYPE_PREFERENCE[type] * 0x1000000 + localPreference * 0x100 + (256 - component);
+}
+
+/** The `ufrag` extension of a candidate (RFC 8839 §5.1 extension attributes), if any. */
+export function candidateUfrag(candidate: Candidate): string | undefined {
+  return candidate.extensions?.find(([name]) => name === 'ufrag')?.[1];
+}

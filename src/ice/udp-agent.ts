@@ -1,0 +1,177 @@
+/**
+ * The ICE agent on node:dgram: one UDP socket per local address (the host candidates'
+ * bases), one DeadlineTimer, STUN server names resolved with node:dns. close() releases
+ * every socket and the timer.
+ *
+ * Many agents on one port (servers) would route datagrams here by the local ufrag in the
+ * USERNAME of STUN requests and by the remote address of known pairs; the agent core
+ * already takes its bases from outside, so such a router only needs to replace this file.
+ */
+import type { Socket } from 'node:dgram';
+import { lookup } from 'node:dns/promises';
+import { ipFamily } from '../net/address.js';
+import { hostAddresses } from '../net/interfaces.js';
+import { DeadlineTimer, now } from '../net/timer.js';
+import { bindUdp } from '../net/udp.js';
+import { IceAgent, type IceAgentOptions, type StunServer } from './agent.js';
+import type { CandidateBase } from './base.js';
+import type { Candidate } from './candidate.js';
+import type { IceParameters } from './credentials.js';
+
+/** A STUN server as an RTCIceServer url gives it: the host may be a name. */
+export interface StunServerUrl {
+  url: string;
+  host: string;
+  port: number;
+}
+
+export interface UdpIceAgentOptions extends IceAgentOptions {
+  stunServers?: readonly StunServerUrl[];
+  /** Local addresses to bind; by default every usable one (src/net/interfaces.ts). */
+  addresses?: readonly string[];
+  /** Loopback addresses: true, false, or 'auto' (only when nothing else is up; the default). */
+  loopback?: boolean | 'auto';
+  /** Socket buffer sizes in bytes (4 MiB by default). */
+  recvBufferSize?: number;
+  sendBufferSize?: number;
+}
+
+class UdpBase implements CandidateBase {
+  readonly protocol = 'udp';
+  closed = false;
+  constructor(
+    readonly socket: Socket,
+    readonly address: string,
+    readonly port: number,
+  ) {}
+  send(data: Uint8Array, address: string, port: number): void {
+    if (!this.closed) this.socket.send(data, port, address);
+  }
+}
+
+export class UdpIceAgent {
+  /** The sans-IO core: states, candidates, pairs and their statistics. */
+  readonly agent: IceAgent;
+  readonly #options: UdpIceAgentOptions;
+  readonly #timer: DeadlineTimer;
+  #bases: UdpBase[] | undefined;
+  #closed = false;
+
+  constructor(options: UdpIceAgentOptions = {}) {
+    this.#options = options;
+    this.agent = new IceAgent(options);
+    this.#timer = new DeadlineTimer((at) => {
+      this.agent.handleTimeout(at);
+      this.#arm();
+    });
+  }
+
+  /**
+   * Binds the sockets (once; an ICE restart gathers on them again) and starts gathering.
+   * Resolves when gathering has started; candidates arrive through onLocalCandidate.
+   */
+  async gather(): Promise<void> {
+    const [bases, servers] = await Promise.all([this.#bind(), this.#resolveServers()]);
+    if (this.#closed) return;
+    this.agent.gather(bases, now(), servers);
+    this.#arm();
+  }
+
+  setRemoteParameters(parameters: IceParameters): void {
+    this.agent.setRemoteParameters(parameters, now());
+    this.#arm();
+  }
+
+  addRemoteCandidate(candidate: Candidate): void {
+    this.agent.addRemoteCandidate(candidate, now());
+    this.#arm();
+  }
+
+  endOfRemoteCandidates(): void {
+    this.agent.endOfRemoteCandidates(now());
+    this.#arm();
+  }
+
+  /** New local credentials; call gather() to gather for them. */
+  restart(parameters?: IceParameters): void {
+    this.agent.restart(now(), parameters);
+    this.#arm();
+  }
+
+  /** Sends on the selected pair; false when there is none. */
+  send(data: Uint8Array): boolean {
+    return this.agent.send(data, now());
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.agent.close();
+    this.#timer.close();
+    for (const base of this.#bases ?? []) {
+      base.closed = true;
+      base.socket.close();
+    }
+  }
+
+  #arm(): void {
+    this.#timer.arm(this.agent.nextDeadline());
+  }
+
+  async #bind(): Promise<UdpBase[]> {
+    if (this.#bases) return this.#bases;
+    const addresses =
+      this.#options.addresses ??
+      hostAddresses({ loopback: this.#options.loopback ?? 'auto' }).map((a) => a.address);
+    const sockets = await Promise.allSettled(
+      addresses.map((address) =>
+        bindUdp({
+          address,
+          recvBufferSize: this.#options.recvBufferSize,
+          sendBufferSize: this.#options.sendBufferSize,
+        }),
+      ),
+    );
+    const bases: UdpBase[] = [];
+    for (const result of sockets) {
+      if (result.status !== 'fulfilled') continue; // an address that cannot be bound is skipped
+      const socket = result.value;
+      const { address, port } = socket.address();
+      const base = new UdpBase(socket, address, port);
+      socket.on('message', (data, remote) => {
+        this.agent.handlePacket(base, data, remote.address, remote.port, now());
+        // Only STUN moves the agent's deadlines; data takes the short path.
+        if (data[0]! < 4) this.#arm();
+      });
+      // Send errors (unreachable networks, ICMP) surface here; ICE copes with the loss.
+      socket.on('error', () => {});
+      bases.push(base);
+    }
+    if (this.#closed) for (const base of bases) base.socket.close();
+    this.#bases = bases;
+    return bases;
+  }
+
+  async #resolveServers(): Promise<StunServer[]> {
+    const servers: StunServer[] = [];
+    for (const { url, host, port } of this.#options.stunServers ?? []) {
+      if (ipFamily(host) !== undefined) {
+        servers.push({ url, address: host, port });
+        continue;
+      }
+      try {
+        for (const { address } of await lookup(host, { all: true }))
+          servers.push({ url, address, port });
+      } catch (error) {
+        this.#options.onCandidateError?.({
+          address: null,
+          port: null,
+          url,
+          errorCode: 701,
+          errorText: `cannot resolve ${host}: ${(error as Error).message}`,
+        });
+      }
+    }
+    return servers;
+  }
+}
