@@ -1,0 +1,206 @@
+/**
+ * The user messages waiting to be sent, one queue per outgoing stream, served round-robin
+ * one whole message at a time: the fragments of a message must take consecutive TSNs
+ * (RFC 9260 §6.9), so a message, once started, is finished before the next stream's turn.
+ * Fragments are cut lazily as views of the message, only when they can be sent, so the
+ * payload is never copied here and an abandoned message stops being cut.
+ *
+ * The buffered amount of a stream is the bytes of its messages not yet handed to the
+ * network for the first time (what RTCDataChannel.bufferedAmount reports).
+ */
+import { ssnNext } from './serial.js';
+
+export class OutgoingMessage {
+  /** Bytes already cut into fragments. */
+  offset = 0;
+  /** Stream sequence number, assigned with the first fragment (ordered messages only). */
+  ssn = 0;
+  /** TSNs of the first and last fragment cut so far. */
+  firstTsn = 0;
+  lastTsn = 0;
+  abandoned = false;
+
+  constructor(
+    readonly streamId: number,
+    readonly ppid: number,
+    readonly data: Buffer,
+    readonly unordered: boolean,
+    /** PR-SCTP limited retransmissions (RFC 3758): retransmissions allowed per fragment. */
+    readonly maxRetransmits: number | undefined,
+    /** PR-SCTP timed reliability: the time after which the message is abandoned. */
+    readonly expiresAt: number | undefined,
+    /** Whether the message counts in the stream's buffered amount. */
+    readonly counted: boolean,
+  ) {}
+}
+
+class OutgoingStream {
+  readonly queue: (OutgoingMessage | undefined)[] = [];
+  head = 0;
+  bufferedAmount = 0;
+  nextSsn = 0;
+  /** Held back while a stream reset for it is in flight. */
+  paused = false;
+  /** In the round-robin ring. */
+  scheduled = false;
+  constructor(readonly id: number) {}
+
+  get pending(): number {
+    return this.queue.length - this.head;
+  }
+
+  shift(): OutgoingMessage {
+    const m = this.queue[this.head]!;
+    this.queue[this.head++] = undefined;
+    if (this.head === this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    return m;
+  }
+}
+
+export class SendQueue {
+  readonly #streams = new Map<number, OutgoingStream>();
+  /** Streams with messages, in round-robin order. */
+  #ring: OutgoingStream[] = [];
+  #ringHead = 0;
+  #current: OutgoingMessage | undefined;
+  #currentStream: OutgoingStream | undefined;
+  /** Buffered-amount decreases not yet reported, by stream. */
+  readonly #released = new Map<number, number>();
+  /** Messages dropped because their lifetime ran out before any fragment was sent. */
+  expiredUnsent = 0;
+
+  add(message: OutgoingMessage): void {
+    const stream = this.#stream(message.streamId);
+    stream.queue.push(message);
+    if (message.counted) stream.bufferedAmount += message.data.length;
+    this.#schedule(stream);
+  }
+
+  bufferedAmount(streamId: number): number {
+    return this.#streams.get(streamId)?.bufferedAmount ?? 0;
+  }
+
+  /** Whether the stream has messages not yet entirely cut into fragments. */
+  hasPending(streamId: number): boolean {
+    const s = this.#streams.get(streamId);
+    return s !== undefined && (s.pending > 0 || this.#currentStream === s);
+  }
+
+  /**
+   * The message the next fragment comes from, or undefined when nothing can be sent.
+   * Messages whose lifetime ran out before their first fragment are dropped here.
+   */
+  peek(now: number): OutgoingMessage | undefined {
+    for (;;) {
+      const cur = this.#current;
+      if (cur) {
+        if (cur.offset > 0 || !expired(cur, now)) return cur;
+        this.expiredUnsent++;
+        this.#release(this.#currentStream!, cur, cur.data.length);
+        this.#finishCurrent();
+        continue;
+      }
+      if (this.#ringHead === this.#ring.length) return undefined;
+      const stream = this.#ring[this.#ringHead++]!;
+      if (this.#ringHead === this.#ring.length) {
+        this.#ring = [];
+        this.#ringHead = 0;
+      }
+      stream.scheduled = false;
+      if (stream.paused || stream.pending === 0) continue;
+      this.#current = stream.shift();
+      this.#currentStream = stream;
+    }
+  }
+
+  /**
+   * Cuts the next fragment, at most `maxPayload` bytes, from the message peek() returned.
+   * The caller sends it at once: its bytes leave the buffered amount here.
+   */
+  take(maxPayload: number, tsn: number): Buffer {
+    const m = this.#current!;
+    const stream = this.#currentStream!;
+    if (m.offset === 0) {
+      m.firstTsn = tsn;
+      if (!m.unordered) {
+        m.ssn = stream.nextSsn;
+        stream.nextSsn = ssnNext(stream.nextSsn);
+      }
+    }
+    m.lastTsn = tsn;
+    const len = Math.min(maxPayload, m.data.length - m.offset);
+    const payload = m.data.subarray(m.offset, m.offset + len);
+    m.offset += len;
+    this.#release(stream, m, len);
+    if (m.offset === m.data.length) this.#finishCurrent();
+    return payload;
+  }
+
+  /** Abandons a partly sent message (PR-SCTP): its unsent bytes leave the buffered amount. */
+  abandon(message: OutgoingMessage): void {
+    if (message.abandoned) return;
+    message.abandoned = true;
+    if (message === this.#current) {
+      this.#release(this.#currentStream!, message, message.data.length - message.offset);
+      this.#finishCurrent();
+    }
+  }
+
+  /** Holds a stream back (a reset of it is in flight) or lets it go again. */
+  setPaused(streamId: number, paused: boolean): void {
+    const s = this.#stream(streamId);
+    s.paused = paused;
+    if (!paused) this.#schedule(s);
+  }
+
+  /** Restarts the stream's sequence numbers at 0 (RFC 6525 outgoing reset performed). */
+  resetSequence(streamId: number): void {
+    this.#stream(streamId).nextSsn = 0;
+  }
+
+  /** Reports and clears the buffered-amount decreases since the last call. */
+  drainReleased(report: (streamId: number, bytes: number) => void): void {
+    if (this.#released.size === 0) return;
+    for (const [id, n] of this.#released) report(id, n);
+    this.#released.clear();
+  }
+
+  #release(stream: OutgoingStream, m: OutgoingMessage, bytes: number): void {
+    if (!m.counted || bytes === 0) return;
+    stream.bufferedAmount -= bytes;
+    this.#released.set(stream.id, (this.#released.get(stream.id) ?? 0) + bytes);
+  }
+
+  #finishCurrent(): void {
+    const stream = this.#currentStream!;
+    this.#current = undefined;
+    this.#currentStream = undefined;
+    this.#schedule(stream);
+  }
+
+  #schedule(stream: OutgoingStream): void {
+    if (stream.scheduled || stream.paused || stream.pending === 0) return;
+    if (stream === this.#currentStream) return; // rescheduled when its message is finished
+    stream.scheduled = true;
+    this.#ring.push(stream);
+  }
+
+  #stream(id: number): OutgoingStream {
+    let s = this.#streams.get(id);
+    if (!s) {
+      s = new OutgoingStream(id);
+      this.#streams.set(id, s);
+    }
+    return s;
+  }
+}
+
+function expired(m: OutgoingMessage, now: number): boolean {
+  return m.expiresAt !== undefined && now > m.expiresAt;
+}
