@@ -331,7 +331,8 @@ export class IceAgent implements Timed {
     const preferences = localPreferences(bases);
     bases.forEach((base, i) => {
       const host = this.#addLocal(base, 'host', preferences[i]!, undefined);
-      for (const server of stunServers) {
+      for (const { url, address, port } of stunServers) {
+        const server = { url, address: canonicalIp(address) ?? '', port };
         if (base.protocol !== 'udp' || ipFamily(server.address) !== ipFamily(base.address))
           continue;
         this.#gatherQueue.push({
@@ -1205,8 +1206,8 @@ export class IceAgent implements Timed {
       if (this.#consentTransaction) this.#transactions.remove(this.#consentTransaction);
       return;
     }
-    if (now >= consent.nextRequestAt && selected.credentials) {
-      this.#check(selected, 'consent', now);
+    if (now >= consent.nextRequestAt) {
+      if (selected.credentials) this.#check(selected, 'consent', now);
       consent.requested(now);
     }
   }
@@ -1216,9 +1217,9 @@ export class IceAgent implements Timed {
   }
 
   #computeState(now: number): IceTransportState {
+    this.#disconnected = this.#consent?.disconnected(now) ?? false;
     if (this.#consentLost || this.#failed) return 'failed';
     if (this.#selected) {
-      this.#disconnected = this.#consent?.disconnected(now) ?? false;
       if (this.#disconnected) return 'disconnected';
       const completed =
         this.#selected.nominated &&
