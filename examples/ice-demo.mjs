@@ -3,8 +3,9 @@
 //
 //   npm start                               one run, with the details
 //   node examples/ice-demo.mjs --runs 20    time to 'connected' over 20 runs (median, p90)
-import { hostAddresses } from '../dist/net/interfaces.js';
+
 import { UdpIceAgent } from '../dist/ice/index.js';
+import { hostAddresses } from '../dist/net/interfaces.js';
 
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 1;
@@ -12,10 +13,13 @@ const addresses = hostAddresses({ loopback: true })
   .filter((a) => a.loopback)
   .map((a) => a.address);
 
-const describe = (c) => `${c.type} ${c.protocol} ${c.address.includes(':') ? `[${c.address}]` : c.address}:${c.port} priority ${c.priority}`;
+const describe = (c) =>
+  `${c.type} ${c.protocol} ${c.address.includes(':') ? `[${c.address}]` : c.address}:${c.port} priority ${c.priority}`;
 
 function timeout(ms, what) {
-  return new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms).unref());
+  return new Promise((_, reject) =>
+    setTimeout(() => reject(new Error(`timed out: ${what}`)), ms).unref(),
+  );
 }
 
 /** One connection; resolves with the time from creating the agents to both being 'connected'. */
@@ -38,7 +42,8 @@ async function connectOnce(verbose) {
       },
       onGatheringStateChange: (state) => state === 'complete' && peer().endOfRemoteCandidates(),
       onStateChange: (state) => {
-        if (verbose) console.log(`${name} state: ${state} (${(performance.now() - start).toFixed(1)} ms)`);
+        if (verbose)
+          console.log(`${name} state: ${state} (${(performance.now() - start).toFixed(1)} ms)`);
         if (state === 'connected' || state === 'completed') {
           connected[name] = true;
           if (connected.a && connected.b && !connectedAt) {
@@ -63,7 +68,9 @@ async function connectOnce(verbose) {
 
     if (verbose) {
       const pair = a.agent.selectedPair;
-      console.log(`selected pair (a): ${describe(pair.local.candidate)}  <->  ${describe(pair.remote)}`);
+      console.log(
+        `selected pair (a): ${describe(pair.local.candidate)}  <->  ${describe(pair.remote)}`,
+      );
       console.log(`time to 'connected': ${connectedAt.toFixed(1)} ms`);
     }
     // A few round trips: a DTLS-looking datagram (first byte 23) each way.
@@ -73,7 +80,8 @@ async function connectOnce(verbose) {
       await waitFor(() => received.b.length > i, wake);
       b.send(Buffer.from([23, i, ...Buffer.from('pong')]));
       await waitFor(() => received.a.length > i, wake);
-      if (verbose) console.log(`round trip ${i + 1}: ${(performance.now() - sentAt).toFixed(2)} ms`);
+      if (verbose)
+        console.log(`round trip ${i + 1}: ${(performance.now() - sentAt).toFixed(2)} ms`);
     }
     return connectedAt;
   } finally {
@@ -107,6 +115,10 @@ if (runs === 1) {
   for (let i = 0; i < runs; i++) times.push(await connectOnce(false));
   times.sort((x, y) => x - y);
   const at = (q) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)];
-  console.log(`time from agent creation to 'connected' over ${runs} runs on ${addresses.join(', ')}:`);
-  console.log(`  median ${at(0.5).toFixed(1)} ms, p90 ${at(0.9).toFixed(1)} ms, min ${times[0].toFixed(1)} ms, max ${times.at(-1).toFixed(1)} ms`);
+  console.log(
+    `time from agent creation to 'connected' over ${runs} runs on ${addresses.join(', ')}:`,
+  );
+  console.log(
+    `  median ${at(0.5).toFixed(1)} ms, p90 ${at(0.9).toFixed(1)} ms, min ${times[0].toFixed(1)} ms, max ${times.at(-1).toFixed(1)} ms`,
+  );
 }
