@@ -113,7 +113,7 @@ export interface SendOptions {
   unordered?: boolean;
   /** PR-SCTP: give the message up after this many retransmissions of a fragment. */
   maxRetransmits?: number;
-  /** PR-SCTP: give the message up this many ms after sendMessage. */
+  /** PR-SCTP: give the message up this many ms after sendMessage (sent or not). */
   lifetime?: number;
   /** Whether the bytes count in the stream's buffered amount (default true). */
   countsAsBuffered?: boolean;
@@ -191,7 +191,7 @@ export class Association implements Timed {
   /** The a_rwnd of the peer's latest SACK (or INIT). */
   #peerArwnd = 0;
 
-  readonly #sendQueue = new SendQueue();
+  readonly #sendQueue = new SendQueue(this.stats);
   #outstanding = new Outstanding(0);
   #tracker: DataTracker | undefined;
   readonly #reassembly: Reassembly;
@@ -305,6 +305,16 @@ export class Association implements Timed {
     };
   }
 
+  /** What the receive side holds: payload bytes and chunks, and the a_rwnd it advertises. */
+  get receiveBuffer(): { queuedBytes: number; heldChunks: number; advertisedWindow: number } {
+    const queuedBytes = this.#reassembly.queuedBytes;
+    return {
+      queuedBytes,
+      heldChunks: this.#reassembly.heldChunks,
+      advertisedWindow: Math.max(0, this.#o.receiveBufferSize - queuedBytes),
+    };
+  }
+
   /** Bytes of the stream's messages not yet handed to the network. */
   bufferedAmount(streamId: number): number {
     return this.#sendQueue.bufferedAmount(streamId);
@@ -374,7 +384,10 @@ export class Association implements Timed {
    */
   resetStreams(streamIds: readonly number[], now: number): void {
     if (this.#terminated) return;
-    for (const id of streamIds) this.#resetQueue.add(id);
+    for (const id of streamIds) {
+      this.#sendQueue.markReset(id);
+      this.#resetQueue.add(id);
+    }
     this.#wake(now);
   }
 
@@ -1266,10 +1279,7 @@ export class Association implements Timed {
     const ok =
       res.result === ReconfigurationResult.SUCCESS_PERFORMED ||
       res.result === ReconfigurationResult.SUCCESS_NOTHING_TO_DO;
-    for (const id of streams) {
-      if (ok) this.#sendQueue.resetSequence(id);
-      this.#sendQueue.setPaused(id, false);
-    }
+    for (const id of streams) this.#sendQueue.resetDone(id, ok);
     this.#cb.onOutgoingStreamsReset?.(streams, ok);
     this.#wake(now);
   }
@@ -1280,21 +1290,20 @@ export class Association implements Timed {
     if (!this.#peerReconfig) {
       const ids = [...this.#resetQueue];
       this.#resetQueue.clear();
+      for (const id of ids) this.#sendQueue.resetDone(id, false);
       this.#cb.onOutgoingStreamsReset?.(ids, false);
       return undefined;
     }
-    // Only streams whose queued messages all have their TSNs: the request names the last.
+    // Only streams whose messages before the reset all have their TSNs: the request names
+    // the last TSN assigned.
     const ready: number[] = [];
     for (const id of this.#resetQueue) {
-      if (this.#sendQueue.hasPending(id)) continue;
+      if (!this.#sendQueue.readyForReset(id)) continue;
       ready.push(id);
       if (ready.length === 256) break;
     }
     if (ready.length === 0) return undefined;
-    for (const id of ready) {
-      this.#resetQueue.delete(id);
-      this.#sendQueue.setPaused(id, true);
-    }
+    for (const id of ready) this.#resetQueue.delete(id);
     const request = new OutgoingSsnResetRequest(
       this.#requestSeq,
       this.#answeringIncomingSeq ?? tsnAdd(this.#peerRequestSeq, -1),

@@ -39,14 +39,22 @@ class OutgoingStream {
   head = 0;
   bufferedAmount = 0;
   nextSsn = 0;
-  /** Held back while a stream reset for it is in flight. */
-  paused = false;
+  /** Messages ever queued, and ever started. */
+  added = 0;
+  started = 0;
+  /** A reset applies after this many messages: those queued later wait for it. */
+  resetMark: number | undefined;
   /** In the round-robin ring. */
   scheduled = false;
   constructor(readonly id: number) {}
 
   get pending(): number {
     return this.queue.length - this.head;
+  }
+
+  /** Whether the next message must wait for a stream reset. */
+  get held(): boolean {
+    return this.resetMark !== undefined && this.started >= this.resetMark;
   }
 
   shift(): OutgoingMessage {
@@ -72,24 +80,22 @@ export class SendQueue {
   #currentStream: OutgoingStream | undefined;
   /** Buffered-amount decreases not yet reported, by stream. */
   readonly #released = new Map<number, number>();
-  /** Messages dropped because their lifetime ran out before any fragment was sent. */
-  expiredUnsent = 0;
+
+  constructor(
+    /** Counts the messages dropped because their lifetime ran out before they were sent. */
+    readonly stats: { abandonedMessages: number },
+  ) {}
 
   add(message: OutgoingMessage): void {
     const stream = this.#stream(message.streamId);
     stream.queue.push(message);
+    stream.added++;
     if (message.counted) stream.bufferedAmount += message.data.length;
     this.#schedule(stream);
   }
 
   bufferedAmount(streamId: number): number {
     return this.#streams.get(streamId)?.bufferedAmount ?? 0;
-  }
-
-  /** Whether the stream has messages not yet entirely cut into fragments. */
-  hasPending(streamId: number): boolean {
-    const s = this.#streams.get(streamId);
-    return s !== undefined && (s.pending > 0 || this.#currentStream === s);
   }
 
   /**
@@ -101,7 +107,7 @@ export class SendQueue {
       const cur = this.#current;
       if (cur) {
         if (cur.offset > 0 || !expired(cur, now)) return cur;
-        this.expiredUnsent++;
+        this.stats.abandonedMessages++;
         this.#release(this.#currentStream!, cur, cur.data.length);
         this.#finishCurrent();
         continue;
@@ -113,9 +119,10 @@ export class SendQueue {
         this.#ringHead = 0;
       }
       stream.scheduled = false;
-      if (stream.paused || stream.pending === 0) continue;
+      if (stream.held || stream.pending === 0) continue;
       this.#current = stream.shift();
       this.#currentStream = stream;
+      stream.started++;
     }
   }
 
@@ -152,16 +159,27 @@ export class SendQueue {
     }
   }
 
-  /** Holds a stream back (a reset of it is in flight) or lets it go again. */
-  setPaused(streamId: number, paused: boolean): void {
+  /**
+   * A reset of the stream is asked for (RFC 6525): it applies after the messages queued so
+   * far; messages queued from now on wait until resetDone().
+   */
+  markReset(streamId: number): void {
     const s = this.#stream(streamId);
-    s.paused = paused;
-    if (!paused) this.#schedule(s);
+    s.resetMark = s.added;
   }
 
-  /** Restarts the stream's sequence numbers at 0 (RFC 6525 outgoing reset performed). */
-  resetSequence(streamId: number): void {
-    this.#stream(streamId).nextSsn = 0;
+  /** Whether every message queued before the reset has been cut into fragments. */
+  readyForReset(streamId: number): boolean {
+    const s = this.#stream(streamId);
+    return s.held && this.#currentStream !== s;
+  }
+
+  /** The reset completed (sequence numbers restart at 0) or failed; waiting messages go. */
+  resetDone(streamId: number, performed: boolean): void {
+    const s = this.#stream(streamId);
+    if (performed) s.nextSsn = 0;
+    s.resetMark = undefined;
+    this.#schedule(s);
   }
 
   /** Reports and clears the buffered-amount decreases since the last call. */
@@ -185,7 +203,7 @@ export class SendQueue {
   }
 
   #schedule(stream: OutgoingStream): void {
-    if (stream.scheduled || stream.paused || stream.pending === 0) return;
+    if (stream.scheduled || stream.held || stream.pending === 0) return;
     if (stream === this.#currentStream) return; // rescheduled when its message is finished
     stream.scheduled = true;
     this.#ring.push(stream);

@@ -26,6 +26,10 @@ export interface Peer {
   outgoingResets: { streams: number[]; ok: boolean }[];
   /** Buffered-amount decreases reported, by stream. */
   released: Map<number, number>;
+  /** Messages (as text) and incoming resets, in the order they were reported. */
+  log: string[];
+  /** Called on each incoming reset, e.g. to reset the same streams back (RFC 8831 §6.7). */
+  onIncomingReset?: (streams: number[]) => void;
 }
 
 export const A: SimAddress = { address: '10.0.0.1', port: 5000 };
@@ -45,6 +49,7 @@ export function makePeer(
     incomingResets: [] as number[][],
     outgoingResets: [] as { streams: number[]; ok: boolean }[],
     released: new Map<number, number>(),
+    log: [] as string[],
   } as Peer;
   const socket = net.bind(local, (data) => peer.assoc.handlePacket(data, net.now));
   peer.assoc = new Association(options, {
@@ -55,9 +60,15 @@ export function makePeer(
     onClosed: (r) => {
       peer.closed = r;
     },
-    onMessage: (streamId, ppid, data) =>
-      peer.received.push({ streamId, ppid, data: Buffer.from(data) }),
-    onIncomingStreamsReset: (s) => peer.incomingResets.push([...s]),
+    onMessage: (streamId, ppid, data) => {
+      peer.received.push({ streamId, ppid, data: Buffer.from(data) });
+      peer.log.push(`${streamId}:${data.length < 64 ? data.toString() : data.length}`);
+    },
+    onIncomingStreamsReset: (s) => {
+      peer.incomingResets.push([...s]);
+      peer.log.push(`reset ${s.join(',')}`);
+      peer.onIncomingReset?.([...s]);
+    },
     onOutgoingStreamsReset: (s, ok) => peer.outgoingResets.push({ streams: [...s], ok }),
     onBufferedAmountDecrease: (id, n) => peer.released.set(id, (peer.released.get(id) ?? 0) + n),
     ...extra,
