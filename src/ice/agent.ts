@@ -178,8 +178,6 @@ export class IceAgent implements Timed {
   #tieBreaker: bigint;
   #local: IceParameters;
   #localKey: Buffer;
-  /** The previous generation's ufrag and key, while its selected pair is still in use. */
-  #previousLocal: { ufrag: string; key: Buffer } | undefined;
   #remote: (IceParameters & { key: Buffer }) | undefined;
   #generation = 0;
   #checksStarted = false;
@@ -471,20 +469,17 @@ export class IceAgent implements Timed {
   restart(now: number, parameters: IceParameters = generateIceParameters()): void {
     this.#enter(now);
     if (this.#closed) throw new DOMException('the ICE agent is closed', 'InvalidStateError');
-    const previous = this.#local;
     this.#local = parameters;
     this.#localKey = shortTermKey(parameters.password);
     this.#remote = undefined;
     this.#resetSession();
-    this.#previousLocal = this.#keepSelected
-      ? { ufrag: previous.usernameFragment, key: shortTermKey(previous.password) }
-      : undefined;
     this.#hostByBase.clear();
     this.#localCandidates = [];
     this.#gatherQueue = [];
     this.#gatherInFlight = 0;
     this.#serverStatus.clear();
     this.#srflxJobs = [];
+    this.#nextKeepaliveAt = Number.POSITIVE_INFINITY;
     this.#setGatheringState('new');
     this.#update(now);
   }
@@ -664,12 +659,11 @@ export class IceAgent implements Timed {
     }
     if (result.kind !== 'success') return;
     const mapped = result.response.get(XorMappedAddress) ?? result.response.get(MappedAddress);
-    if (!mapped) return;
+    // §5.1.3: redundant when a candidate on the same base has this address (a host one, without NAT).
+    if (!mapped || this.#findLocal(job.host.base, mapped.address, mapped.port)) return;
     this.#srflxJobs.push(job);
     if (this.#nextKeepaliveAt === Number.POSITIVE_INFINITY)
       this.#nextKeepaliveAt = this.#now + this.#keepaliveInterval;
-    // §5.1.3: redundant when a candidate on the same base has this address (a host one, without NAT).
-    if (this.#findLocal(job.host.base, mapped.address, mapped.port)) return;
     this.#addLocal(
       job.host.base,
       'srflx',
@@ -775,6 +769,7 @@ export class IceAgent implements Timed {
         ? pair.credentials!
         : {
             localUfrag: this.#local.usernameFragment,
+            localKey: this.#localKey,
             remoteUfrag: this.#remote!.usernameFragment,
             remoteKey: this.#remote!.key,
           };
@@ -1048,10 +1043,12 @@ export class IceAgent implements Timed {
     const colon = username.indexOf(':');
     const ufrag = username.slice(0, colon);
     const current = colon > 0 && ufrag === this.#local.usernameFragment;
+    // After a restart, the selected pair of the previous generation still answers its consent.
+    const previous = this.#keepSelected ? this.#selected?.credentials : undefined;
     const key = current
       ? this.#localKey
-      : ufrag === this.#previousLocal?.ufrag
-        ? this.#previousLocal.key
+      : ufrag === previous?.localUfrag
+        ? previous.localKey
         : undefined;
     if (!key || request.checkIntegrity(key) !== 'ok')
       return this.#refuse(base, address, port, checkError(request, 401));
@@ -1173,10 +1170,7 @@ export class IceAgent implements Timed {
       nominated ??
       (this.#keepSelected || this.#selected?.nominated ? this.#selected : this.#bestValid());
     if (!next || next === this.#selected) return;
-    if (nominated) {
-      this.#keepSelected = false;
-      this.#previousLocal = undefined;
-    }
+    if (nominated) this.#keepSelected = false;
     this.#selected = next;
     this.#consent = new ConsentFreshness(now, now, this.#random, this.#consentOptions);
     this.#consentLost = false;

@@ -17,6 +17,8 @@ export type PairState = 'frozen' | 'waiting' | 'in-progress' | 'succeeded' | 'fa
 /** The short-term credentials a pair's checks used: its generation's (RFC 8445 §9). */
 export interface PairCredentials {
   localUfrag: string;
+  /** Our password as an HMAC key: the peer's requests are checked and our responses signed with it. */
+  localKey: Buffer;
   remoteUfrag: string;
   /** The peer's password as an HMAC key: requests are signed with it, responses checked. */
   remoteKey: Buffer;

@@ -54,7 +54,7 @@ export class UdpIceAgent {
   readonly agent: IceAgent;
   readonly #options: UdpIceAgentOptions;
   readonly #timer: DeadlineTimer;
-  #bases: UdpBase[] | undefined;
+  #bases: Promise<UdpBase[]> | undefined;
   #closed = false;
 
   constructor(options: UdpIceAgentOptions = {}) {
@@ -71,7 +71,8 @@ export class UdpIceAgent {
    * Resolves when gathering has started; candidates arrive through onLocalCandidate.
    */
   async gather(): Promise<void> {
-    const [bases, servers] = await Promise.all([this.#bind(), this.#resolveServers()]);
+    this.#bases ??= this.#bind();
+    const [bases, servers] = await Promise.all([this.#bases, this.#resolveServers()]);
     if (this.#closed) return;
     this.agent.gather(bases, now(), servers);
     this.#arm();
@@ -108,10 +109,7 @@ export class UdpIceAgent {
     this.#closed = true;
     this.agent.close();
     this.#timer.close();
-    for (const base of this.#bases ?? []) {
-      base.closed = true;
-      base.socket.close();
-    }
+    void this.#bases?.then(closeBases);
   }
 
   #arm(): void {
@@ -119,7 +117,6 @@ export class UdpIceAgent {
   }
 
   async #bind(): Promise<UdpBase[]> {
-    if (this.#bases) return this.#bases;
     const addresses =
       this.#options.addresses ??
       hostAddresses({ loopback: this.#options.loopback ?? 'auto' }).map((a) => a.address);
@@ -147,8 +144,7 @@ export class UdpIceAgent {
       socket.on('error', () => {});
       bases.push(base);
     }
-    if (this.#closed) for (const base of bases) base.socket.close();
-    this.#bases = bases;
+    if (this.#closed) closeBases(bases);
     return bases;
   }
 
@@ -173,5 +169,13 @@ export class UdpIceAgent {
       }
     }
     return servers;
+  }
+}
+
+function closeBases(bases: UdpBase[]): void {
+  for (const base of bases) {
+    if (base.closed) continue;
+    base.closed = true;
+    base.socket.close();
   }
 }
