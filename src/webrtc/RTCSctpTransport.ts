@@ -1,0 +1,117 @@
+/**
+ * RTCSctpTransport (W3C webrtc-pc "RTCSctpTransport Interface"): the state of the SCTP
+ * association the data channels run over. The connection's transport wiring owns the
+ * association and updates these slots.
+ */
+import { defineEventHandlers } from './event-handler.js';
+import type { EventHandler } from './idl.js';
+import type { RTCDtlsTransport } from './RTCDtlsTransport.js';
+
+export type RTCSctpTransportState = 'connecting' | 'connected' | 'closed';
+
+/**
+ * canSendSize of "update the data max message size": the bytes we can send in one
+ * message. SCTP fragments any message and the send queue holds it whole, so we have no
+ * limit of our own (0); the peer's a=max-message-size alone bounds messages.
+ */
+export const canSendSize = 0;
+
+interface SctpTransportSlots {
+  sctpTransportState: RTCSctpTransportState;
+  maxMessageSize: number | null;
+  maxBufferSize: number | null;
+  maxChannels: number | null;
+}
+
+let slotsOf: (transport: RTCSctpTransport) => SctpTransportSlots;
+const token = Symbol('RTCSctpTransport');
+
+export class RTCSctpTransport extends EventTarget {
+  // Event handler IDL attributes, defined by defineEventHandlers below.
+  declare onstatechange: EventHandler;
+
+  readonly #transport: RTCDtlsTransport;
+  readonly #s: SctpTransportSlots;
+
+  static {
+    slotsOf = (transport) => transport.#s;
+  }
+
+  /** Not constructible by applications. */
+  constructor(key: symbol, transport: RTCDtlsTransport, initialState: RTCSctpTransportState) {
+    super();
+    if (key !== token) throw new TypeError('Illegal constructor');
+    this.#transport = transport;
+    this.#s = {
+      sctpTransportState: initialState,
+      maxMessageSize: null,
+      maxBufferSize: null,
+      maxChannels: null,
+    };
+  }
+
+  get transport(): RTCDtlsTransport {
+    return this.#transport;
+  }
+
+  get state(): RTCSctpTransportState {
+    return this.#s.sctpTransportState;
+  }
+
+  get maxMessageSize(): number | null {
+    return this.#s.maxMessageSize;
+  }
+
+  get maxChannels(): number | null {
+    return this.#s.maxChannels;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'RTCSctpTransport';
+  }
+}
+
+defineEventHandlers(RTCSctpTransport, ['statechange']);
+
+/** "Create an RTCSctpTransport" with an initial state. */
+export function createSctpTransport(
+  transport: RTCDtlsTransport,
+  initialState: RTCSctpTransportState,
+): RTCSctpTransport {
+  return new RTCSctpTransport(token, transport, initialState);
+}
+
+/**
+ * "Update the data max message size", given the remote description's a=max-message-size
+ * (undefined when absent: RFC 8841 §6 says 64 KiB then; 0 means no limit).
+ */
+export function updateMaxMessageSize(
+  transport: RTCSctpTransport,
+  remote: number | undefined,
+): void {
+  const s = slotsOf(transport);
+  const remoteMaxMessageSize = remote ?? 65536;
+  if (remoteMaxMessageSize === 0 && canSendSize === 0) {
+    s.maxMessageSize = s.maxBufferSize = Number.POSITIVE_INFINITY;
+  } else if (remoteMaxMessageSize === 0 || canSendSize === 0) {
+    s.maxMessageSize = s.maxBufferSize = Math.max(remoteMaxMessageSize, canSendSize);
+  } else {
+    s.maxMessageSize = Math.min(remoteMaxMessageSize, canSendSize);
+    s.maxBufferSize = Math.max(remoteMaxMessageSize, canSendSize);
+  }
+}
+
+/** The connected procedure's first part: [[MaxChannels]] and the state (the event is the caller's). */
+export function setSctpConnected(transport: RTCSctpTransport, maxChannels: number): void {
+  const s = slotsOf(transport);
+  s.maxChannels = maxChannels;
+  s.sctpTransportState = 'connected';
+}
+
+/** Sets [[SctpTransportState]]; returns whether it changed. */
+export function setSctpState(transport: RTCSctpTransport, state: RTCSctpTransportState): boolean {
+  const s = slotsOf(transport);
+  if (s.sctpTransportState === state) return false;
+  s.sctpTransportState = state;
+  return true;
+}
