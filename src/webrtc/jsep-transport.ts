@@ -1,0 +1,289 @@
+/**
+ * One transport of a peer connection (RFC 9429 §5.10-5.11, RFC 8843): the ICE agent
+ * (src/ice) and the DTLS connection over it (src/dtls) that one m= section or a BUNDLE
+ * group uses, with the W3C RTCIceTransport and RTCDtlsTransport that show them.
+ *
+ * The data path: ICE hands non-STUN datagrams up (RFC 7983 demultiplexing happens in the
+ * agent); DTLS takes them and hands records to the SCTP association of the data channels
+ * (sctp-transport.ts). The DTLS connection (and the association) share one DeadlineTimer;
+ * the ICE agent has its own. close() releases sockets and timers.
+ *
+ * Changes are reported to a TransportListener (transport-events.ts), which runs the W3C
+ * algorithms in queued tasks.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DtlsFailure } from '../dtls/alert.js';
+import { DtlsConnection, type DtlsTransportState } from '../dtls/connection.js';
+import type { DtlsCertificate } from '../dtls/credentials.js';
+import type { DtlsFingerprint } from '../dtls/fingerprint.js';
+import type {
+  IceCandidateError,
+  IceGatheringState,
+  IceRole,
+  IceTransportState,
+} from '../ice/agent.js';
+import type { Candidate } from '../ice/candidate.js';
+import type { CandidatePair } from '../ice/pair.js';
+import { type StunServerUrl, UdpIceAgent } from '../ice/udp-agent.js';
+import { DeadlineTimer, now } from '../net/timer.js';
+import { createDtlsTransport, type RTCDtlsTransport } from './RTCDtlsTransport.js';
+import { createIceTransport, iceTransportSlots, type RTCIceTransport } from './RTCIceTransport.js';
+
+export type DtlsRole = 'client' | 'server';
+
+export interface TransportListener {
+  gatheringStateChanged(t: JsepTransport, state: IceGatheringState): void;
+  candidateGathered(t: JsepTransport, candidate: Candidate): void;
+  candidateError(t: JsepTransport, error: IceCandidateError): void;
+  iceStateChanged(t: JsepTransport, state: IceTransportState): void;
+  selectedPairChanged(t: JsepTransport, pair: CandidatePair): void;
+  roleChanged(t: JsepTransport, role: IceRole): void;
+  dtlsStateChanged(
+    t: JsepTransport,
+    state: DtlsTransportState,
+    failure: DtlsFailure | undefined,
+  ): void;
+  /** A DTLS application data record (an SCTP packet). */
+  dtlsData(t: JsepTransport, record: Buffer): void;
+}
+
+export interface TransportOptions {
+  stunServers: readonly StunServerUrl[];
+  /** iceTransportPolicy 'relay': only relayed candidates, so none until TURN is there. */
+  relayOnly: boolean;
+  /** The certificate, read when DTLS starts (it may be generated after the transport exists). */
+  certificate: () => DtlsCertificate;
+}
+
+/** RFC 8839 §5.4 ice-char: ALPHA / DIGIT / "+" / "/". */
+const ICE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+function iceString(length: number): string {
+  const bytes = randomBytes(length);
+  let s = '';
+  for (const b of bytes) s += ICE_CHARS[b & 63];
+  return s;
+}
+
+/** New ICE credentials: a 4-character ufrag and a 24-character password, as browsers make them. */
+export function newIceCredentials(): { ufrag: string; pwd: string } {
+  return { ufrag: iceString(4), pwd: iceString(24) };
+}
+
+/** Datagrams kept for a DTLS connection not started yet (a ClientHello racing the answer). */
+const MAX_EARLY_DATAGRAMS = 8;
+
+export class JsepTransport {
+  readonly ice: RTCIceTransport = createIceTransport();
+  readonly dtls: RTCDtlsTransport = createDtlsTransport(this.ice);
+  /** The mid of the m= section carrying this transport: the sdpMid of its candidates. */
+  mid: string;
+  localUfrag: string;
+  localPwd: string;
+  remoteUfrag: string | undefined;
+  dtlsRole: DtlsRole | undefined;
+  /** Gathering was started for the current local credentials. */
+  gathering = false;
+  /** webrtc-stats selectedCandidatePairChanges. */
+  selectedPairChanges = 0;
+  /**
+   * In the ICE candidate pool (RFC 9429 §3.5.4): gathering before any description. What
+   * it reports waits here until a description takes the transport.
+   */
+  pooled: (() => void)[] | undefined;
+  closed = false;
+  readonly agent: UdpIceAgent;
+  connection: DtlsConnection | undefined;
+  readonly #listener: TransportListener;
+  readonly #options: TransportOptions;
+  readonly #timer: DeadlineTimer;
+  #early: Buffer[] = [];
+  #remoteFingerprints: DtlsFingerprint[] = [];
+  /** Something riding on DTLS (the SCTP association) that the shared timer also drives. */
+  #rider: { nextDeadline(): number | undefined; handleTimeout(now: number): void } | undefined;
+
+  constructor(
+    listener: TransportListener,
+    options: TransportOptions,
+    mid: string,
+    ufrag: string,
+    pwd: string,
+  ) {
+    this.mid = mid;
+    this.localUfrag = ufrag;
+    this.localPwd = pwd;
+    this.#listener = listener;
+    this.#options = options;
+    this.#timer = new DeadlineTimer(this.#onTimer);
+    iceTransportSlots(this.ice).localParameters = { usernameFragment: ufrag, password: pwd };
+    this.agent = new UdpIceAgent({
+      localParameters: { usernameFragment: ufrag, password: pwd },
+      stunServers: options.stunServers,
+      ...(options.relayOnly ? { addresses: [] } : {}),
+      onLocalCandidate: (c) => this.#listener.candidateGathered(this, c),
+      onGatheringStateChange: (state) => this.#listener.gatheringStateChanged(this, state),
+      onStateChange: (state) => this.#onIceState(state),
+      onSelectedPairChange: (pair) => {
+        this.selectedPairChanges++;
+        this.#listener.selectedPairChanged(this, pair);
+      },
+      onRoleChange: (role) => this.#listener.roleChanged(this, role),
+      onCandidateError: (error) => this.#listener.candidateError(this, error),
+      onData: (data) => this.#onDatagram(data),
+    });
+  }
+
+  /** Candidates gathered so far for the current credentials. */
+  gatheredCandidates(): Candidate[] {
+    return this.agent.agent.localCandidates;
+  }
+
+  /** Starts gathering a generation of candidates for the local credentials. */
+  startGathering(): void {
+    if (this.closed || this.gathering) return;
+    this.gathering = true;
+    this.agent.gather().catch(() => {});
+  }
+
+  /** ICE restart (RFC 8445 §9): new local credentials and a new gathering generation. */
+  restart(ufrag: string, pwd: string): void {
+    if (this.closed) return;
+    this.localUfrag = ufrag;
+    this.localPwd = pwd;
+    this.remoteUfrag = undefined;
+    iceTransportSlots(this.ice).localParameters = { usernameFragment: ufrag, password: pwd };
+    this.agent.restart({ usernameFragment: ufrag, password: pwd });
+    this.gathering = false;
+    this.startGathering();
+  }
+
+  /** [[IceRole]] once, from the first offer (RFC 8445 §6.1.1); the agent follows it. */
+  setRole(controlling: boolean): void {
+    const slots = iceTransportSlots(this.ice);
+    if (slots.iceRole !== 'unknown') return;
+    slots.iceRole = controlling ? 'controlling' : 'controlled';
+    try {
+      this.agent.agent.role = slots.iceRole;
+    } catch {
+      // Checks already started with the other role; a role conflict settles it.
+    }
+  }
+
+  setRemoteParameters(ufrag: string, pwd: string, fingerprints: readonly DtlsFingerprint[]): void {
+    if (this.closed) return;
+    this.remoteUfrag = ufrag;
+    iceTransportSlots(this.ice).remoteParameters = { usernameFragment: ufrag, password: pwd };
+    this.agent.setRemoteParameters({ usernameFragment: ufrag, password: pwd });
+    if (fingerprints.length > 0) {
+      this.#remoteFingerprints = [...fingerprints];
+      this.connection?.setRemoteFingerprints(this.#remoteFingerprints, now());
+      this.#arm();
+    }
+  }
+
+  addRemoteCandidate(candidate: Candidate): void {
+    if (!this.closed) this.agent.addRemoteCandidate(candidate);
+  }
+
+  endOfRemoteCandidates(): void {
+    if (!this.closed) this.agent.endOfRemoteCandidates();
+  }
+
+  /**
+   * Sets the DTLS role from the answer (RFC 5763 §5); the handshake starts once ICE has
+   * a pair. A later answer keeps the association (RFC 8842: same fingerprint, no new tls-id).
+   */
+  startDtls(role: DtlsRole, fingerprints: readonly DtlsFingerprint[]): void {
+    if (this.closed) return;
+    if (fingerprints.length > 0) this.#remoteFingerprints = [...fingerprints];
+    if (this.connection) {
+      this.connection.setRemoteFingerprints(this.#remoteFingerprints, now());
+      return;
+    }
+    this.dtlsRole = role;
+    this.#maybeStartDtls();
+  }
+
+  /** Sends an SCTP packet as one DTLS record. */
+  sendRecord(record: Buffer): void {
+    if (this.connection?.state === 'connected') this.connection.send(record);
+  }
+
+  /** Lets the shared timer drive `rider` (the SCTP association) too. */
+  setRider(
+    rider: { nextDeadline(): number | undefined; handleTimeout(now: number): void } | undefined,
+  ): void {
+    this.#rider = rider;
+    this.#arm();
+  }
+
+  /** Arms the shared timer for DTLS and its rider. */
+  #arm(): void {
+    const a = this.connection?.nextDeadline();
+    const b = this.#rider?.nextDeadline();
+    this.#timer.arm(a === undefined ? b : b === undefined ? a : Math.min(a, b));
+  }
+
+  readonly #onTimer = (at: number): void => {
+    this.connection?.handleTimeout(at);
+    this.#rider?.handleTimeout(at);
+    this.#arm();
+  };
+
+  /** Called after the rider queued work, so the timer fires for it. */
+  wake(): void {
+    this.#arm();
+  }
+
+  #onIceState(state: IceTransportState): void {
+    this.#listener.iceStateChanged(this, state);
+    this.#maybeStartDtls();
+  }
+
+  #maybeStartDtls(): void {
+    const state = this.agent.agent.state;
+    if (
+      this.connection ||
+      this.dtlsRole === undefined ||
+      (state !== 'connected' && state !== 'completed')
+    ) {
+      return;
+    }
+    const connection = new DtlsConnection({
+      role: this.dtlsRole,
+      certificate: this.#options.certificate(),
+      remoteFingerprints: this.#remoteFingerprints,
+      send: (datagram) => this.agent.send(datagram),
+      onStateChange: (s) => this.#listener.dtlsStateChanged(this, s, connection.failure),
+      onData: (record) => this.#listener.dtlsData(this, record),
+    });
+    this.connection = connection;
+    const t = now();
+    connection.start(t);
+    for (const datagram of this.#early) connection.handleDatagram(datagram, t);
+    this.#early = [];
+    this.#arm();
+  }
+
+  #onDatagram(data: Buffer): void {
+    const connection = this.connection;
+    if (connection) {
+      connection.handleDatagram(data, now());
+      this.#arm();
+    } else if (this.#early.length < MAX_EARLY_DATAGRAMS) {
+      // The view is only valid during the call.
+      this.#early.push(Buffer.from(data));
+    }
+  }
+
+  /** Ends DTLS with close_notify, stops ICE, and releases the sockets and timers. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.#rider = undefined;
+    this.connection?.close();
+    this.agent.close();
+    this.#timer.close();
+    this.#early = [];
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * "Create an offer" and "create an answer" (W3C webrtc-pc, final steps): the state of
+ * the connection described for the JSEP generators of src/sdp (RFC 9429 §5.2-5.3).
+ */
+import type { Fingerprint, SetupRole } from '../sdp/attributes/dtls.js';
+import { DEFAULT_SCTP_PORT } from '../sdp/attributes/sctp.js';
+import { CHROMIUM_MAX_MESSAGE_SIZE } from '../sdp/builder.js';
+import { createAnswer as createJsepAnswer } from '../sdp/jsep-answer.js';
+import type { LocalTransportParams } from '../sdp/jsep-media.js';
+import { createOffer as createJsepOffer, type JsepTransceiver } from '../sdp/jsep-offer.js';
+import type { JsepDescription } from '../sdp/jsep-read.js';
+import { serializeSdp } from '../sdp/serialize.js';
+import { newIceCredentials } from './jsep-transport.js';
+import type { PeerConnectionSlots } from './peer-connection-state.js';
+import { senderSlots } from './RTCRtpSender.js';
+import { type RTCRtpTransceiver, transceiverSlots } from './RTCRtpTransceiver.js';
+import { pooledCredentials } from './transport-events.js';
+
+/** The largest message we take (a=max-message-size), as browsers announce it. */
+export const LOCAL_MAX_MESSAGE_SIZE = CHROMIUM_MAX_MESSAGE_SIZE;
+export const SCTP_PORT = DEFAULT_SCTP_PORT;
+
+/** Our certificate's fingerprints as SDP writes them (uppercase hex). */
+export function localFingerprints(s: PeerConnectionSlots): Fingerprint[] {
+  return (s.certificates[0]?.getFingerprints() ?? []).map((f) => ({
+    algorithm: String(f.algorithm).toLowerCase(),
+    value: String(f.value).toUpperCase(),
+  }));
+}
+
+function jsepTransceiver(
+  s: PeerConnectionSlots,
+  index: number,
+  forOffer: boolean,
+): JsepTransceiver {
+  const t = transceiverSlots(s.transceivers[index]!);
+  const sender = senderSlots(t.sender);
+  const rids = sender.sendEncodings.map((e) => e.rid).filter((r): r is string => r !== undefined);
+  return {
+    kind: t.kind,
+    mid: t.jsepMid,
+    // An offer treats a stopping transceiver as stopped; an answer does not.
+    stopped: t.stopped || (forOffer && t.stopping),
+    direction: t.direction,
+    codecPreferences: t.preferredCodecs,
+    sender: {
+      streamIds: sender.associatedMediaStreamIds,
+      trackId: sender.msidTrackId,
+      ssrc: sender.ssrc,
+      ...(sender.rtxSsrc === undefined ? {} : { rtxSsrc: sender.rtxSsrc }),
+      ...(rids.length > 1 ? { rids } : {}),
+    },
+  };
+}
+
+/** The most recent answer, local or remote: what subsequent offers follow (§5.2.2). */
+function lastAnswer(s: PeerConnectionSlots): JsepDescription | undefined {
+  if (s.currentLocalDescription?.type === 'answer') return s.currentLocalDescription.jsep;
+  return s.currentRemoteDescription?.jsep;
+}
+
+/** A mid not used by any description, transceiver or data section. */
+function midAllocator(s: PeerConnectionSlots): () => string {
+  const used = new Set<string>();
+  for (const d of [
+    s.pendingLocalDescription,
+    s.currentLocalDescription,
+    s.pendingRemoteDescription,
+    s.currentRemoteDescription,
+  ]) {
+    for (const section of d?.jsep.sections ?? [])
+      if (section.mid !== undefined) used.add(section.mid);
+  }
+  for (const transceiver of s.transceivers) {
+    const t = transceiverSlots(transceiver);
+    if (t.jsepMid !== null) used.add(t.jsepMid);
+    if (t.mid !== null) used.add(t.mid);
+  }
+  if (s.dataMid !== null) used.add(s.dataMid);
+  let next = 0;
+  return () => {
+    while (used.has(String(next))) next++;
+    used.add(String(next));
+    return String(next);
+  };
+}
+
+/**
+ * The credentials a new description gives the transport of section `mid`: those in use,
+ * unless ICE restarts; new ones are kept until applied, so repeated calls agree.
+ */
+function credentialsFor(
+  s: PeerConnectionSlots,
+  mid: string,
+  restart: boolean,
+): { ufrag: string; pwd: string } {
+  const transport = s.transportByMid.get(mid);
+  const pending = s.pendingCredentials.get(mid);
+  if (transport && !restart && !s.localIceCredentialsToReplace.has(transport.localUfrag)) {
+    return pending ?? { ufrag: transport.localUfrag, pwd: transport.localPwd };
+  }
+  if (pending && pending.ufrag !== transport?.localUfrag) return pending;
+  const taken = new Set([...s.pendingCredentials.values()].map((c) => c.ufrag));
+  const fresh = (transport === undefined && pooledCredentials(s, taken)) || newIceCredentials();
+  s.pendingCredentials.set(mid, fresh);
+  return fresh;
+}
+
+function transportParams(
+  s: PeerConnectionSlots,
+  mid: string,
+  setup: SetupRole,
+  restart: boolean,
+): LocalTransportParams {
+  const { ufrag, pwd } = credentialsFor(s, mid, restart);
+  const transport = s.transportByMid.get(mid);
+  const current = transport !== undefined && transport.localUfrag === ufrag;
+  return {
+    ufrag,
+    pwd,
+    iceOptions: ['trickle'],
+    fingerprints: localFingerprints(s),
+    setup,
+    candidates: current ? transport.gatheredCandidates() : [],
+    endOfCandidates: current && transport.ice.gatheringState === 'complete',
+  };
+}
+
+/** The SDP of a new offer; also records which section each transceiver got. */
+export function generateOffer(s: PeerConnectionSlots, iceRestart: boolean): string {
+  const answer = lastAnswer(s);
+  const bundle = answer?.bundleGroups[0];
+  const base =
+    s.signalingState === 'have-local-offer'
+      ? s.pendingLocalDescription?.jsep
+      : s.currentLocalDescription?.jsep;
+  s.sessionVersion++;
+  const result = createJsepOffer({
+    session: { sessionId: s.sessionId, sessionVersion: s.sessionVersion },
+    bundlePolicy: s.configuration.bundlePolicy,
+    transceivers: s.transceivers.map((_, i) => jsepTransceiver(s, i, true)),
+    dataChannels: s.dataChannelCreated || s.dataMid !== null,
+    dataMid: s.dataMid,
+    base,
+    currentLocal: s.currentLocalDescription?.jsep,
+    currentRemote: s.currentRemoteDescription?.jsep,
+    lastAnswer: answer,
+    bundle,
+    transport: (mid) => transportParams(s, mid, 'actpass', iceRestart),
+    newMid: midAllocator(s),
+    cname: s.cname,
+    sctpPort: SCTP_PORT,
+    maxMessageSize: LOCAL_MAX_MESSAGE_SIZE,
+  });
+  const transceivers = new Map<RTCRtpTransceiver, number>();
+  for (const [index, section] of result.transceiverSections) {
+    transceivers.set(s.transceivers[index]!, section);
+  }
+  s.lastOfferLayout = { transceivers, data: result.dataSection };
+  return serializeSdp(result.description);
+}
+
+/**
+ * The a=setup of an answer (RFC 5763 §5, RFC 9429 §5.3.1): active to an actpass offer,
+ * unless an existing DTLS association keeps its roles; the opposite of a fixed role.
+ */
+function answerSetup(
+  s: PeerConnectionSlots,
+  mid: string,
+  offered: SetupRole | undefined,
+): SetupRole {
+  if (offered === 'active') return 'passive';
+  if (offered === 'passive') return 'active';
+  const role = s.transportByMid.get(mid)?.dtlsRole;
+  return role === 'server' ? 'passive' : 'active';
+}
+
+/** The SDP of a new answer to the pending remote offer. */
+export function generateAnswer(s: PeerConnectionSlots): string {
+  const offer = s.pendingRemoteDescription!.jsep;
+  s.sessionVersion++;
+  const { description } = createJsepAnswer({
+    session: { sessionId: s.sessionId, sessionVersion: s.sessionVersion },
+    bundlePolicy: s.configuration.bundlePolicy,
+    offer,
+    transceiverFor: (index) => {
+      const mid = offer.sections[index]?.mid;
+      const i = s.transceivers.findIndex(
+        (t) => mid !== undefined && transceiverSlots(t).jsepMid === mid,
+      );
+      return i < 0 ? undefined : jsepTransceiver(s, i, false);
+    },
+    transport: (mid) => {
+      const offered = offer.sections.find((x) => x.mid === mid)?.transport.setup;
+      return transportParams(s, mid, answerSetup(s, mid, offered), false);
+    },
+    cname: s.cname,
+    sctpPort: SCTP_PORT,
+    maxMessageSize: LOCAL_MAX_MESSAGE_SIZE,
+  });
+  return serializeSdp(description);
+}
