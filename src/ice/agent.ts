@@ -31,6 +31,7 @@ import {
   Method,
   Priority,
   StunMessage,
+  StunWriter,
   shortTermKey,
   type TransactionResult,
   UseCandidate,
@@ -38,7 +39,6 @@ import {
   unknownAttributesResponse,
   XorMappedAddress,
 } from '../stun/index.js';
-import { StunWriter } from '../stun/writer.js';
 import type { CandidateBase } from './base.js';
 import {
   type Candidate,

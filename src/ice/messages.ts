@@ -1,17 +1,18 @@
 /** The STUN messages of ICE connectivity checks (RFC 8445 §7.1, §7.2.2, §7.3). */
 import type { TransportAddress } from '../net/address.js';
 import {
+  errorResponse,
   IceControlled,
   IceControlling,
   Method,
   Priority,
   type StunMessage,
   StunWriter,
+  successResponse,
   UseCandidate,
   Username,
   XorMappedAddress,
 } from '../stun/index.js';
-import { errorResponse, successResponse } from '../stun/response.js';
 
 export interface CheckRequest {
   /** "remote ufrag:local ufrag" (§7.2.2). */

@@ -108,7 +108,8 @@ test('server-reflexive gathering against coturn completes without errors', peer,
   const start = performance.now();
   const ice = new UdpIceAgent({
     addresses: ['127.0.0.1'],
-    stunServers: [{ url: `stun:127.0.0.1:${port}`, host: '127.0.0.1', port }],
+    // A name, resolved by the wrapper (node:dns).
+    stunServers: [{ url: `stun:localhost:${port}`, host: 'localhost', port }],
     onCandidateError: (e) => errors.push(e),
     onGatheringStateChange: (s) => {
       if (s === 'complete') completeAt = performance.now() - start;
