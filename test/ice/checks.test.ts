@@ -260,10 +260,10 @@ test('limits: remote candidates and pairs are bounded', () => {
   assert.equal(a.agent.remoteCandidates.length, 100);
   assert.equal(a.agent.pairs.length, 10);
   // Kept: the pair being checked (the first one) and those of the highest-priority candidates.
-  assert.deepEqual(
-    a.agent.pairs.map((p) => p.remote.priority).sort(),
-    [1000, ...Array.from({ length: 9 }, (_, i) => 1091 + i)],
-  );
+  assert.deepEqual(a.agent.pairs.map((p) => p.remote.priority).sort(), [
+    1000,
+    ...Array.from({ length: 9 }, (_, i) => 1091 + i),
+  ]);
 });
 
 test('garbage never throws and changes nothing', () => {
