@@ -21,3 +21,5 @@ export type {
 } from './webrtc/RTCStatsReport.js';
 
 export * as sdp from './sdp/index.js';
+export * as ice from './ice/index.js';
+export * as stun from './stun/index.js';
