@@ -25,7 +25,7 @@ import {
   HandshakeType,
   ProtocolVersion,
 } from './constants.js';
-import { generateKeyShare, type KeyShare, supportedGroups } from './ecdhe.js';
+import { generateKeyShare, type KeyShare } from './ecdhe.js';
 import { decodeEcPointFormats, encodeEcPointFormats } from './extensions/ecPointFormats.js';
 import { type Extension, findExtension } from './extensions/extension.js';
 import {
@@ -64,6 +64,8 @@ export class ClientHandshake extends HandshakeState {
   #expect: readonly number[] = [];
   #serverKeyShare: { group: number; publicKey: Buffer } | undefined;
   #certificateRequest: CertificateRequest | undefined;
+  /** The record sequence number of the first ClientHello sent with the current cookie. */
+  #cookieSince = Number.POSITIVE_INFINITY;
 
   /** Flight 1. */
   start(): void {
@@ -71,7 +73,7 @@ export class ClientHandshake extends HandshakeState {
     const extensions: Extension[] = [
       { type: ExtensionType.renegotiation_info, data: encodeRenegotiationInfo() },
       { type: ExtensionType.extended_master_secret, data: Buffer.alloc(0) },
-      { type: ExtensionType.supported_groups, data: encodeSupportedGroups(supportedGroups) },
+      { type: ExtensionType.supported_groups, data: encodeSupportedGroups(o.groups) },
       {
         type: ExtensionType.ec_point_formats,
         data: encodeEcPointFormats([ECPointFormat.uncompressed]),
@@ -101,8 +103,9 @@ export class ClientHandshake extends HandshakeState {
     this.#expect = [HandshakeType.hello_verify_request, HandshakeType.server_hello];
   }
 
-  #sendClientHello(): void {
-    const message = this.host.message(HandshakeType.client_hello, encodeClientHello(this.#hello!));
+  #sendClientHello(messageSeq?: number): void {
+    const body = encodeClientHello(this.#hello!);
+    const message = this.host.message(HandshakeType.client_hello, body, messageSeq);
     // RFC 6347 §4.2.6: the hash starts at the ClientHello the server answers without a cookie request.
     this.transcript.length = 0;
     this.transcript.push(message);
@@ -144,19 +147,35 @@ export class ClientHandshake extends HandshakeState {
 
   /** Flight 2 → flight 3: the same ClientHello with the cookie (RFC 6347 §4.2.1). */
   #helloVerifyRequest(m: HandshakeMessage): void {
-    const hvr = decodeHelloVerifyRequest(m.body);
-    if (
-      hvr.serverVersion !== ProtocolVersion.DTLS1_0 &&
-      hvr.serverVersion !== ProtocolVersion.DTLS1_2
-    ) {
-      throw new AlertError(
-        AlertDescription.protocol_version,
-        'unsupported HelloVerifyRequest version',
-      );
-    }
-    this.#hello!.cookie = hvr.cookie;
+    this.#hello!.cookie = Buffer.from(cookieOf(m.body));
+    this.#cookieSince = this.host.nextRecordSequence();
     this.#sendClientHello();
     this.#expect = [HandshakeType.server_hello];
+  }
+
+  /**
+   * A HelloVerifyRequest arriving after flight 3, while the ServerHello is awaited. A server
+   * answers with the record sequence number of the ClientHello it answers (RFC 6347 §4.2.1),
+   * so one carrying the number of a record we sent with the cookie says the server refused
+   * the cookie: flight 3 is redone with the new one, under the same message_seq (which a
+   * stateless server's ServerHello follows). Any other is a copy of the first, or forged;
+   * false lets the connection treat it as a retransmission.
+   */
+  laterHelloVerifyRequest(body: Buffer, recordSequence: number): boolean {
+    if (this.#expect.length !== 1 || this.#expect[0] !== HandshakeType.server_hello) return false;
+    if (recordSequence < this.#cookieSince || recordSequence >= this.host.nextRecordSequence())
+      return false;
+    let cookie: Buffer;
+    try {
+      cookie = cookieOf(body);
+    } catch {
+      return false; // unauthenticated and late: not worth ending the handshake over
+    }
+    if (cookie.equals(this.#hello!.cookie)) return false;
+    this.#hello!.cookie = Buffer.from(cookie);
+    this.#cookieSince = this.host.nextRecordSequence();
+    this.#sendClientHello(this.transcript[0]!.readUInt16BE(4));
+    return true;
   }
 
   #serverHello(m: HandshakeMessage): void {
@@ -243,7 +262,7 @@ export class ClientHandshake extends HandshakeState {
   /** RFC 8422 §5.4: the server's ephemeral key, signed over both randoms and the params. */
   #serverKeyExchange(m: HandshakeMessage): void {
     const ske = decodeServerKeyExchange(m.body);
-    if (!supportedGroups.includes(ske.namedCurve)) {
+    if (!this.options.groups.includes(ske.namedCurve)) {
       throw new AlertError(
         AlertDescription.illegal_parameter,
         `the server chose group ${ske.namedCurve}`,
@@ -331,4 +350,19 @@ export class ClientHandshake extends HandshakeState {
     this.#expect = [];
     this.host.handshakeComplete();
   }
+}
+
+/** The cookie of a HelloVerifyRequest body, whose version must be DTLS 1.0 or 1.2. */
+function cookieOf(body: Buffer): Buffer {
+  const hvr = decodeHelloVerifyRequest(body);
+  if (
+    hvr.serverVersion !== ProtocolVersion.DTLS1_0 &&
+    hvr.serverVersion !== ProtocolVersion.DTLS1_2
+  ) {
+    throw new AlertError(
+      AlertDescription.protocol_version,
+      'unsupported HelloVerifyRequest version',
+    );
+  }
+  return hvr.cookie;
 }

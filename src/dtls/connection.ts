@@ -33,6 +33,7 @@ import {
 } from './constants.js';
 import { newCookieSecret } from './cookie.js';
 import type { DtlsCertificate } from './credentials.js';
+import { defaultGroups } from './ecdhe.js';
 import type { DtlsFingerprint } from './fingerprint.js';
 import { type FlightEntry, packFlight, type RecordWriter } from './flight.js';
 import { encodeHandshake, HANDSHAKE_HEADER_LENGTH } from './handshake/header.js';
@@ -76,6 +77,8 @@ export interface DtlsConnectionOptions {
   remoteFingerprints?: readonly DtlsFingerprint[];
   /** Offered (client) or accepted (server) in this order of preference. */
   cipherSuites?: readonly CipherSuite[];
+  /** ECDHE groups (NamedGroup values) in order of preference; default X25519, P-256, P-384. */
+  groups?: readonly number[];
   /** use_srtp profiles in order of preference; empty leaves the extension out. */
   srtpProfiles?: readonly SrtpProtectionProfile[];
   /** Client: the srtp_mki to offer (RFC 5764 §4.1.2); none by default. */
@@ -121,6 +124,8 @@ interface ReadState {
 interface MessageRef {
   messageSeq: number;
   epoch: number;
+  /** The highest record sequence number it has arrived in; a retransmission comes in a higher one. */
+  recordSequence: number;
 }
 
 export class DtlsConnection implements Timed {
@@ -151,7 +156,6 @@ export class DtlsConnection implements Timed {
   #retransmitAt: number | undefined;
   #timeout: number;
   #retransmits = 0;
-  #flightSentAt = Number.NEGATIVE_INFINITY;
   /** The last message of the peer flight ours answers: its retransmission means ours was lost. */
   #trigger: MessageRef | undefined;
   #lastHandled: MessageRef | undefined;
@@ -171,6 +175,10 @@ export class DtlsConnection implements Timed {
     const suites = o.cipherSuites ?? defaultCipherSuites;
     if (suites.length === 0 || suites.some((s) => cipherSuiteParameters(s) === undefined)) {
       throw new RangeError('cipherSuites must list supported cipher suites');
+    }
+    const groups = o.groups ?? defaultGroups;
+    if (groups.length === 0 || groups.some((g) => !defaultGroups.includes(g))) {
+      throw new RangeError('groups must list supported groups');
     }
     const srtpProfiles = o.srtpProfiles ?? defaultSrtpProfiles;
     if (srtpProfiles.some((p) => srtpProfileParameters(p) === undefined)) {
@@ -194,6 +202,7 @@ export class DtlsConnection implements Timed {
     const handshakeOptions = {
       certificate: o.certificate,
       cipherSuites: suites,
+      groups,
       srtpProfiles,
       srtpMki,
       requireExtendedMasterSecret: o.requireExtendedMasterSecret ?? true,
@@ -516,43 +525,76 @@ export class DtlsConnection implements Timed {
   #fragment(f: HandshakeFragment): void {
     const reassembler = this.#reassembler;
     const hs = this.#handshake;
-    if (hs instanceof ServerHandshake && hs.listening) {
+    if (this.#state === 'connected') {
+      // Only protected messages can belong to this session now.
+      if (f.epoch === 0 || this.#renegotiation(f)) return;
+    } else if (hs instanceof ServerHandshake && hs.listening) {
       // Before a ClientHello is taken only ClientHellos count, whatever their message_seq.
       if (f.msgType !== HandshakeType.client_hello || f.epoch !== 0) return;
       if (f.messageSeq !== reassembler.next) reassembler.reset(f.messageSeq);
     }
-    const old = f.messageSeq < reassembler.next;
-    if (old) {
-      // RFC 6347 §4.2.4: the peer retransmitting the flight ours answers means ours was lost.
-      const t = this.#trigger;
-      if (t && f.messageSeq === t.messageSeq && f.epoch === t.epoch && f.fragmentOffset === 0) {
-        this.#retransmitInReply();
-      }
+    if (f.messageSeq < reassembler.next) {
+      this.#oldFragment(f);
       return;
     }
-    // After the handshake, unprotected messages cannot belong to this session.
-    if (this.#state === 'connected' && f.epoch === 0) return;
     if (reassembler.add(f) !== 'accepted') return;
     for (let m = reassembler.pop(); m !== undefined && this.#active; m = reassembler.pop()) {
-      this.#lastHandled = { messageSeq: m.messageSeq, epoch: m.epoch };
-      if (this.#state === 'connected') this.#postHandshake(m.msgType);
-      else hs.handle(m);
+      this.#lastHandled = {
+        messageSeq: m.messageSeq,
+        epoch: m.epoch,
+        recordSequence: m.recordSequence,
+      };
+      if (this.#state === 'connected') {
+        throw new AlertError(
+          AlertDescription.unexpected_message,
+          `handshake message ${m.msgType} after the handshake`,
+        );
+      }
+      hs.handle(m);
     }
   }
 
-  /** A new handshake after ours: renegotiation, which we refuse (RFC 5246 §7.2.2, RFC 5746 §4). */
-  #postHandshake(msgType: number): void {
-    const renegotiation =
-      this.role === 'client'
-        ? msgType === HandshakeType.hello_request
-        : msgType === HandshakeType.client_hello;
-    if (!renegotiation) {
-      throw new AlertError(
-        AlertDescription.unexpected_message,
-        `handshake message ${msgType} after the handshake`,
-      );
+  /** A fragment of a message already handled: a retransmission by the peer. */
+  #oldFragment(f: HandshakeFragment): void {
+    const hs = this.#handshake;
+    const whole = f.fragmentOffset === 0 && f.fragment.length === f.length;
+    if (
+      hs instanceof ClientHandshake &&
+      f.msgType === HandshakeType.hello_verify_request &&
+      f.epoch === 0 &&
+      whole
+    ) {
+      if (hs.laterHelloVerifyRequest(f.fragment, f.recordSequence)) return;
     }
-    this.#sendAlert(AlertLevel.warning, AlertDescription.no_renegotiation);
+    // RFC 6347 §4.2.4: the peer retransmitting the flight ours answers means ours was lost.
+    // Its first fragment in a new record marks one retransmission; duplicated datagrams
+    // and replays carry old record numbers and get no reply.
+    const t = this.#trigger;
+    if (
+      t &&
+      f.messageSeq === t.messageSeq &&
+      f.epoch === t.epoch &&
+      f.fragmentOffset === 0 &&
+      f.recordSequence > t.recordSequence
+    ) {
+      t.recordSequence = f.recordSequence;
+      this.#retransmitInReply();
+    }
+  }
+
+  /**
+   * A request for a new handshake on this session, which we never do (RFC 5746 §4); true when
+   * `f` was one. A peer starts one with message_seq 0 (RFC 6347 §4.2.2), so they are told by
+   * type. The server answers a ClientHello with a no_renegotiation warning (RFC 5246 §7.2.2);
+   * the client ignores a HelloRequest, as §7.4.1.1 allows, because some peers (OpenSSL) end
+   * the session when the request is refused.
+   */
+  #renegotiation(f: HandshakeFragment): boolean {
+    if (this.role === 'client') return f.msgType === HandshakeType.hello_request;
+    if (f.msgType !== HandshakeType.client_hello) return false;
+    if (f.fragmentOffset === 0)
+      this.#sendAlert(AlertLevel.warning, AlertDescription.no_renegotiation);
+    return true;
   }
 
   // --- flights -------------------------------------------------------------
@@ -560,17 +602,18 @@ export class DtlsConnection implements Timed {
   #transmitFlight(): void {
     if (this.#flight === undefined) return;
     for (const datagram of packFlight(this.#flight, this.#mtu, this.#writer)) this.#send(datagram);
-    this.#flightSentAt = this.#now;
   }
 
-  /** Answers a retransmitted peer flight, at most once per half initial timeout (duplicates come in bursts). */
+  /** Answers a retransmitted peer flight and restarts the timer, as RFC 6347 §4.2.4's state machine does. */
   #retransmitInReply(): void {
-    if (this.#now - this.#flightSentAt < this.#initialTimeout / 2) return;
     this.#transmitFlight();
+    if (this.#retransmitAt !== undefined) this.#retransmitAt = this.#now + this.#timeout;
   }
 
   readonly #host: HandshakeHost = {
-    message: (msgType, body) => encodeHandshake(msgType, this.#messageSeq++, body),
+    message: (msgType, body, messageSeq) =>
+      encodeHandshake(msgType, messageSeq ?? this.#messageSeq++, body),
+    nextRecordSequence: () => this.#write[0]!.sequenceNumber,
     sendFlight: (entries, last) => {
       this.#flight = entries;
       if (entries.some((e) => e.epoch === 1)) this.#writeEpoch = 1;

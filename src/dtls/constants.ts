@@ -68,6 +68,7 @@ export const ExtensionType = {
 export const NamedGroup = {
   secp256r1: 23,
   secp384r1: 24,
+  secp521r1: 25,
   x25519: 29,
 } as const;
 

@@ -15,7 +15,7 @@ export interface KeyShare {
 }
 
 /** Our preference, the order browsers use too. */
-export const supportedGroups: readonly number[] = [
+export const defaultGroups: readonly number[] = [
   NamedGroup.x25519,
   NamedGroup.secp256r1,
   NamedGroup.secp384r1,

@@ -24,8 +24,13 @@ import { keyType } from './signature.js';
 
 /** The connection as the handshake sees it. */
 export interface HandshakeHost {
-  /** A handshake message with our next message_seq, in the form the handshake hash covers. */
-  message(msgType: number, body: Buffer): Buffer;
+  /**
+   * A handshake message with our next message_seq (or the one given, to redo a message), in
+   * the form the handshake hash covers.
+   */
+  message(msgType: number, body: Buffer, messageSeq?: number): Buffer;
+  /** The record sequence number the next epoch 0 record will carry. */
+  nextRecordSequence(): number;
   /** Sends a flight; all but the last are retransmitted until the peer's next flight arrives. */
   sendFlight(entries: FlightEntry[], last: boolean): void;
   /** The stateless reply to a ClientHello without a valid cookie (RFC 6347 §4.2.1). */
@@ -42,6 +47,8 @@ export interface HandshakeHost {
 export interface HandshakeOptions {
   certificate: DtlsCertificate;
   cipherSuites: readonly number[];
+  /** ECDHE groups, offered (client) or accepted (server) in this order. */
+  groups: readonly number[];
   srtpProfiles: readonly number[];
   /** The client's srtp_mki offer (RFC 5764 §4.1.2). */
   srtpMki: Buffer;

@@ -23,7 +23,7 @@ export interface HandshakeMessage {
   /** Header and body as if sent unfragmented: what the handshake hash covers (RFC 6347 §4.2.6). */
   raw: Buffer;
   epoch: number;
-  /** The record sequence number of the record that completed the message. */
+  /** The highest record sequence number any of its fragments arrived in. */
   recordSequence: number;
 }
 
@@ -101,7 +101,7 @@ export class HandshakeReassembler {
     }
     f.fragment.copy(p.raw, HANDSHAKE_HEADER_LENGTH + f.fragmentOffset);
     if (end > f.fragmentOffset || f.length === 0) addRange(p.ranges, f.fragmentOffset, end);
-    p.recordSequence = f.recordSequence;
+    p.recordSequence = Math.max(p.recordSequence, f.recordSequence);
     return 'accepted';
   }
 

@@ -27,7 +27,7 @@ import {
   TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
 } from './constants.js';
 import { helloCookie, verifyHelloCookie } from './cookie.js';
-import { generateKeyShare, type KeyShare, supportedGroups } from './ecdhe.js';
+import { generateKeyShare, type KeyShare } from './ecdhe.js';
 import { decodeEcPointFormats, encodeEcPointFormats } from './extensions/ecPointFormats.js';
 import { type Extension, findExtension } from './extensions/extension.js';
 import {
@@ -51,6 +51,7 @@ import { encodeServerEcdhParams, encodeServerKeyExchange } from './handshake/ser
 import { HandshakeState, unexpected } from './handshakeState.js';
 import type { HandshakeMessage } from './reassembler.js';
 import {
+  certificateCurve,
   chooseSignatureScheme,
   createSignature,
   keyType,
@@ -94,7 +95,13 @@ export class ServerHandshake extends HandshakeState {
   }
 
   #clientHello(m: HandshakeMessage): void {
-    const hello = decodeClientHello(m.body);
+    // Until a client has answered a cookie, nothing it sends may cost us more than a reply.
+    let hello: ClientHello;
+    try {
+      hello = decodeClientHello(m.body);
+    } catch {
+      return;
+    }
     const o = this.options;
     if (o.helloVerifyRequest && !verifyHelloCookie(o.cookieSecret, hello)) {
       // RFC 6347 §4.2.1: DTLS 1.0 in the HelloVerifyRequest whatever will be negotiated,
@@ -120,10 +127,17 @@ export class ServerHandshake extends HandshakeState {
     if (hello.clientVersion > ProtocolVersion.DTLS1_2) {
       throw new AlertError(AlertDescription.protocol_version, 'the client does not offer DTLS 1.2');
     }
-    const ours = keyType(o.certificate.privateKey) === 'ec' ? 'ECDSA' : 'RSA';
+    const ext = hello.extensions;
+    // RFC 8422 §4: without supported_groups the client takes any curve; P-256 is the safe one.
+    const groupsData = findExtension(ext, ExtensionType.supported_groups);
+    const groups = groupsData ? decodeSupportedGroups(groupsData) : [NamedGroup.secp256r1];
+    const key = o.certificate.privateKey;
+    const ours = keyType(key) === 'ec' ? 'ECDSA' : 'RSA';
+    // RFC 8422 §5.1, §5.3: an ECDSA certificate must be on a curve the client listed.
+    const usable = ours === 'RSA' || groups.includes(certificateCurve(key) ?? -1);
     const suite = o.cipherSuites
       .map((id) => cipherSuiteParameters(id)!)
-      .find((s) => s.authentication === ours && hello.cipherSuites.includes(s.id));
+      .find((s) => usable && s.authentication === ours && hello.cipherSuites.includes(s.id));
     if (!suite)
       throw new AlertError(AlertDescription.handshake_failure, 'no cipher suite in common');
     if (!hello.compressionMethods.includes(CompressionMethod.null)) {
@@ -132,11 +146,7 @@ export class ServerHandshake extends HandshakeState {
         'the client does not offer null compression',
       );
     }
-    const ext = hello.extensions;
-    // RFC 8422 §4: without supported_groups the client takes any curve; P-256 is the safe one.
-    const groupsData = findExtension(ext, ExtensionType.supported_groups);
-    const groups = groupsData ? decodeSupportedGroups(groupsData) : [NamedGroup.secp256r1];
-    const group = supportedGroups.find((g) => groups.includes(g));
+    const group = o.groups.find((g) => groups.includes(g));
     if (group === undefined)
       throw new AlertError(AlertDescription.handshake_failure, 'no group in common');
     const formats = findExtension(ext, ExtensionType.ec_point_formats);

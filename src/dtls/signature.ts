@@ -4,7 +4,7 @@
  * keys (RFC 8446 §4.2.3), which TLS 1.2 peers such as OpenSSL 3 offer too.
  */
 import { constants, type KeyObject, sign, verify } from 'node:crypto';
-import { SignatureScheme } from './constants.js';
+import { NamedGroup, SignatureScheme } from './constants.js';
 
 interface SchemeParameters {
   hash: 'sha256' | 'sha384';
@@ -35,6 +35,18 @@ export const supportedSignatureSchemes: readonly number[] = [
 export function keyType(key: KeyObject): 'ec' | 'rsa' | undefined {
   const t = key.asymmetricKeyType;
   return t === 'ec' || t === 'rsa' ? t : undefined;
+}
+
+const curves = new Map([
+  ['prime256v1', NamedGroup.secp256r1],
+  ['secp384r1', NamedGroup.secp384r1],
+  ['secp521r1', NamedGroup.secp521r1],
+]);
+
+/** The NamedGroup of an EC key's curve, which a client must list for an ECDSA certificate (RFC 8422 §5.1). */
+export function certificateCurve(key: KeyObject): number | undefined {
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  return curve === undefined ? undefined : curves.get(curve);
 }
 
 /**

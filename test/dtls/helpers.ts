@@ -71,19 +71,23 @@ export function simPair(
   return { net, client, server };
 }
 
-/** Starts both and runs until both are connected or something ends. */
-export function handshake(
-  p: { net: SimNetwork; client: Endpoint; server: Endpoint },
-  timeout = 120_000,
-): boolean {
+type Pair = { net: SimNetwork; client: Endpoint; server: Endpoint };
+
+/** Starts the server, then the client. */
+export function start(p: Pair): void {
   p.server.connection.start(p.net.now);
   p.client.connection.start(p.net.now);
+}
+
+/** Starts both and runs until both are connected or something ends. */
+export function handshake(p: Pair, timeout = 120_000): boolean {
+  start(p);
+  const ended = (s: string) => s === 'failed' || s === 'closed';
   return p.net.run({
     until: () =>
       (p.client.connection.state === 'connected' && p.server.connection.state === 'connected') ||
-      [p.client.connection.state, p.server.connection.state].some(
-        (s) => s === 'failed' || s === 'closed',
-      ),
+      ended(p.client.connection.state) ||
+      ended(p.server.connection.state),
     timeout,
   });
 }
