@@ -97,13 +97,13 @@ export interface AssociationCallbacks {
    * A whole message. `data` may be a view of the received packet or a buffer of its own;
    * it is not touched again by the association.
    */
-  onMessage?(streamId: number, ppid: number, data: Buffer): void;
+  onMessage?(streamId: number, ppid: number, data: Buffer, now: number): void;
   /** Bytes of the stream left the send queue for the network (or were abandoned unsent). */
   onBufferedAmountDecrease?(streamId: number, bytes: number): void;
   /** Our reset of these outgoing streams completed (or failed: `ok` false). */
-  onOutgoingStreamsReset?(streamIds: readonly number[], ok: boolean): void;
+  onOutgoingStreamsReset?(streamIds: readonly number[], ok: boolean, now: number): void;
   /** The peer reset these outgoing streams of its own (empty: all); their data all arrived. */
-  onIncomingStreamsReset?(streamIds: readonly number[]): void;
+  onIncomingStreamsReset?(streamIds: readonly number[], now: number): void;
   /** An API call queued work: call handleTimeout(now) soon (e.g. from a microtask). */
   onWake?(): void;
 }
@@ -175,6 +175,8 @@ export class Association implements Timed {
   };
 
   #state: AssociationState = 'closed';
+  /** The time of the input being processed, for the callbacks it triggers. */
+  #now = 0;
   #terminated = false;
   #closeReason: CloseReason | undefined;
   readonly #secret = randomBytes(32);
@@ -442,6 +444,7 @@ export class Association implements Timed {
 
   handleTimeout(now: number): void {
     if (this.#terminated) return;
+    this.#now = now;
     if (this.#t1At !== undefined && this.#t1At <= now) this.#onT1(now);
     if (this.#t2At !== undefined && this.#t2At <= now && !this.#terminated) this.#onT2(now);
     if (this.#t3At !== undefined && this.#t3At <= now && !this.#terminated) this.#onT3(now);
@@ -545,6 +548,7 @@ export class Association implements Timed {
    * `packet` (received message data): the caller must not reuse its memory.
    */
   handlePacket(packet: Buffer, now: number): void {
+    this.#now = now;
     this.stats.packetsReceived++;
     if (packet.length < COMMON_HEADER_LENGTH + 4) return;
     if (!verifyChecksum(packet)) {
@@ -990,7 +994,7 @@ export class Association implements Timed {
 
   readonly #deliver = (streamId: number, ppid: number, data: Buffer): void => {
     this.stats.messagesDelivered++;
-    this.#cb.onMessage?.(streamId, ppid, data);
+    this.#cb.onMessage?.(streamId, ppid, data, this.#now);
   };
 
   #sackChunk(): SackChunk {
@@ -1249,7 +1253,7 @@ export class Association implements Timed {
   #performIncomingReset(seq: number, streams: readonly number[]): void {
     this.#reassembly.resetStreams(streams);
     this.#respond(seq, ReconfigurationResult.SUCCESS_PERFORMED);
-    this.#cb.onIncomingStreamsReset?.(streams);
+    this.#cb.onIncomingStreamsReset?.(streams, this.#now);
   }
 
   /** The peer asks us to reset our outgoing streams (§5.2.3): our request is the answer. */
@@ -1280,7 +1284,7 @@ export class Association implements Timed {
       res.result === ReconfigurationResult.SUCCESS_PERFORMED ||
       res.result === ReconfigurationResult.SUCCESS_NOTHING_TO_DO;
     for (const id of streams) this.#sendQueue.resetDone(id, ok);
-    this.#cb.onOutgoingStreamsReset?.(streams, ok);
+    this.#cb.onOutgoingStreamsReset?.(streams, ok, now);
     this.#wake(now);
   }
 
@@ -1291,7 +1295,7 @@ export class Association implements Timed {
       const ids = [...this.#resetQueue];
       this.#resetQueue.clear();
       for (const id of ids) this.#sendQueue.resetDone(id, false);
-      this.#cb.onOutgoingStreamsReset?.(ids, false);
+      this.#cb.onOutgoingStreamsReset?.(ids, false, now);
       return undefined;
     }
     // Only streams whose messages before the reset all have their TSNs: the request names
