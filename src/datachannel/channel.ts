@@ -159,17 +159,11 @@ export class DataChannel {
   handleMessage(ppid: number, data: Buffer): void {
     this.#ackReceived = true;
     if (this.#state === 'closed') return;
-    switch (ppid) {
-      case Ppid.STRING:
-        return this.events.onMessage?.(data, false);
-      case Ppid.BINARY:
-        return this.events.onMessage?.(data, true);
-      case Ppid.STRING_EMPTY:
-        return this.events.onMessage?.(Buffer.alloc(0), false);
-      case Ppid.BINARY_EMPTY:
-        return this.events.onMessage?.(Buffer.alloc(0), true);
-      // The deprecated partial PPIDs and unknown ones are dropped.
-    }
+    // The deprecated partial PPIDs and unknown ones are dropped.
+    if (ppid === Ppid.STRING || ppid === Ppid.BINARY)
+      this.events.onMessage?.(data, ppid === Ppid.BINARY);
+    else if (ppid === Ppid.STRING_EMPTY || ppid === Ppid.BINARY_EMPTY)
+      this.events.onMessage?.(Buffer.alloc(0), ppid === Ppid.BINARY_EMPTY);
   }
 
   handleAck(): void {
