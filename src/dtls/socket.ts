@@ -10,6 +10,7 @@ import {
   type DtlsConnectionOptions,
   type DtlsTransportState,
 } from './connection.js';
+import type { DtlsFingerprint } from './fingerprint.js';
 
 export interface DtlsSocketOptions extends Omit<DtlsConnectionOptions, 'send'> {
   /** The peer. A server without one serves the first address that sends to it. */
@@ -91,6 +92,12 @@ export class DtlsSocket {
   /** Resolves when connected; rejects if the connection fails or closes first. */
   connected(): Promise<void> {
     return this.#settled;
+  }
+
+  /** The fingerprints from the remote description, if they were not known at open(). */
+  setRemoteFingerprints(fingerprints: readonly DtlsFingerprint[]): void {
+    this.connection.setRemoteFingerprints(fingerprints, now());
+    this.#timer.armFor(this.connection);
   }
 
   send(data: Buffer): void {

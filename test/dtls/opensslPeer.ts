@@ -78,6 +78,12 @@ export function opensslFiles(): {
   };
 }
 
+/** Children still running, killed if the test process exits without cleaning up. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export class OpensslProcess {
   readonly child: ChildProcess;
   output = '';
@@ -96,7 +102,9 @@ export class OpensslProcess {
     this.child.stdout!.on('data', collect);
     this.child.stderr!.on('data', collect);
     this.child.stdin!.on('error', () => {}); // the child may be gone before we write
+    running.add(this.child);
     this.#exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
+    this.child.once('exit', () => running.delete(this.child));
     this.child.once('exit', () => {
       for (const w of this.#waiters.splice(0)) w();
     });
