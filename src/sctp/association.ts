@@ -1354,9 +1354,10 @@ export class Association implements Timed {
         this.#updateForwardTsn(now);
         if (this.#forwardTsnDue) this.#addForwardTsn(now);
       }
+      this.#sendData(now);
+      // After the DATA: a reset can go once the messages before it have their TSNs.
       const reconfig = this.#nextResetRequest(now);
       if (reconfig) this.#add(reconfig);
-      this.#sendData(now);
     }
     if (!w.empty) this.#emit();
     const report = this.#cb.onBufferedAmountDecrease;
