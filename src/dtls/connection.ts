@@ -71,9 +71,16 @@ export interface DtlsConnectionOptions {
   /** Sends one datagram. The buffer is not touched afterwards. */
   send: (datagram: Buffer) => void;
   onStateChange?: (state: DtlsTransportState) => void;
-  /** Application data from the peer, one record each; the buffer is the receiver's to keep. */
+  /**
+   * Application data from the peer, one record each; the buffer is the receiver's to keep.
+   * An exception thrown by a callback fails the connection (internal_error) instead of
+   * escaping into the caller's datagram handler.
+   */
   onData?: (data: Buffer) => void;
-  /** The fingerprints from the remote description; may instead be set later with setRemoteFingerprints(). */
+  /**
+   * The fingerprints from the remote description. Absent or empty, they are awaited: the
+   * handshake holds its last flight until setRemoteFingerprints() brings them.
+   */
   remoteFingerprints?: readonly DtlsFingerprint[];
   /** Offered (client) or accepted (server) in this order of preference. */
   cipherSuites?: readonly CipherSuite[];
@@ -256,7 +263,11 @@ export class DtlsConnection implements Timed {
       this.#guard(() => (this.#handshake as ClientHandshake).start());
   }
 
-  /** Takes one received datagram. Nothing in it can throw out of here. */
+  /**
+   * Takes one received datagram, which may be a view the caller reuses afterwards: whatever
+   * outlives the call is copied. Nothing in it can throw out of here; datagrams before
+   * start() or after the end are ignored.
+   */
   handleDatagram(datagram: Buffer, now: number): void {
     if (!this.#active) return;
     this.#now = now;

@@ -94,8 +94,12 @@ export abstract class HandshakeState {
     return this.#held !== undefined;
   }
 
-  /** Sets the remote fingerprints; checks a certificate already received and releases a held flight. */
+  /**
+   * Sets the remote fingerprints; checks a certificate already received and releases a held
+   * flight. An empty list means they are not known yet: a remote description always has one.
+   */
   setRemoteFingerprints(fingerprints: readonly DtlsFingerprint[]): void {
+    if (fingerprints.length === 0) return;
     this.#remoteFingerprints = fingerprints;
     if (this.peerCertificate === undefined) return;
     this.#checkFingerprint();

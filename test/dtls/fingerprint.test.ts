@@ -107,6 +107,21 @@ test('the client holds flight 5 until the remote fingerprints arrive; the server
   assert.equal(p.server.connection.state, 'connected');
 });
 
+test('an empty list of fingerprints means they are not known yet', () => {
+  const p = simPair(
+    { client: a, server: b },
+    { delay: 10 },
+    { server: { remoteFingerprints: [] } },
+  );
+  start(p);
+  p.net.advance(500);
+  p.server.connection.setRemoteFingerprints([], p.net.now);
+  assert.equal(p.server.connection.state, 'connecting');
+  assert.equal(p.client.connection.state, 'connecting');
+  p.server.connection.setRemoteFingerprints(fingerprints(a), p.net.now);
+  assert.ok(p.net.run({ until: () => p.client.connection.state === 'connected', timeout: 1000 }));
+});
+
 test('late fingerprints that do not match fail the handshake', () => {
   const p = simPair(
     { client: a, server: b },
