@@ -5,7 +5,14 @@ import { DtlsConnection } from '../../src/dtls/connection.js';
 import { NamedGroup } from '../../src/dtls/constants.js';
 import type { DtlsCertificate } from '../../src/dtls/credentials.js';
 import { SRTP_EXPORTER_LABEL, SrtpProtectionProfile } from '../../src/dtls/srtp.js';
-import { ecdsaCertificate, fingerprints, handshake, rsaCertificate, simPair } from './helpers.js';
+import {
+  ecdsaCertificate,
+  fingerprints,
+  handshake,
+  rsaCertificate,
+  simPair,
+  start,
+} from './helpers.js';
 
 let ec1: DtlsCertificate;
 let ec2: DtlsCertificate;
@@ -229,4 +236,64 @@ test('bad options are refused at construction', () => {
     TypeError,
   );
   assert.ok(new DtlsConnection({ ...base, remoteFingerprints: fingerprints(ec2) }));
+});
+
+test('the caller may reuse a datagram buffer as soon as handleDatagram returns', () => {
+  for (let seed = 1; seed <= 10; seed++) {
+    const p = simPair(
+      { client: ec1, server: rsa2 },
+      { seed, delay: 5, jitter: 20, loss: 0.1, mtu: 300 },
+      {
+        client: { mtu: 300 },
+        server: { mtu: 300, remoteFingerprints: undefined },
+      },
+    );
+    const scratch = Buffer.alloc(2048);
+    for (const e of [p.client, p.server]) {
+      const c = e.connection;
+      const handle = c.handleDatagram.bind(c);
+      c.handleDatagram = (d, now) => {
+        d.copy(scratch);
+        handle(scratch.subarray(0, d.length), now);
+        scratch.fill(0xa5); // whatever was kept as a view is now garbage
+      };
+    }
+    start(p);
+    p.net.advance(300);
+    p.server.connection.setRemoteFingerprints(fingerprints(ec1), p.net.now); // late: held state must survive
+    p.net.run({ until: () => p.client.connection.state !== 'connecting' });
+    assert.equal(p.client.connection.state, 'connected', `seed ${seed}`);
+    p.net.link = { delay: 5 };
+    p.client.connection.send(Buffer.from('intact'));
+    p.net.run();
+    assert.deepEqual(p.server.data.map(String), ['intact']);
+  }
+});
+
+test('data that arrives before the handshake ends is held (as a copy) and delivered after it', () => {
+  const p = simPair({ client: ec1, server: ec2 }, { delay: 10 });
+  let dropped = false;
+  p.net.filter = (d) => {
+    const flight6 = d.from.address !== '10.0.0.1' && d.data[0] === 20;
+    if (!flight6 || dropped) return true;
+    dropped = true;
+    return false;
+  };
+  const scratch = Buffer.alloc(2048);
+  const c = p.client.connection;
+  const handle = c.handleDatagram.bind(c);
+  c.handleDatagram = (d, now) => {
+    d.copy(scratch);
+    handle(scratch.subarray(0, d.length), now);
+    scratch.fill(0xa5);
+  };
+  start(p);
+  p.net.run({ until: () => p.server.connection.state === 'connected' });
+  p.server.connection.send(Buffer.from('early'));
+  p.net.advance(20);
+  assert.equal(c.state, 'connecting');
+  assert.deepEqual(p.client.data, []);
+  p.net.run({ until: () => c.state === 'connected' });
+  p.net.run();
+  assert.deepEqual(p.client.data.map(String), ['early']);
 });
