@@ -59,6 +59,20 @@ import {
   verifySignature,
 } from './signature.js';
 
+/** What the server chose from a ClientHello. */
+interface Negotiated {
+  suite: CipherSuiteParameters;
+  group: number;
+  /** The signature scheme of ServerKeyExchange. */
+  scheme: number;
+  extendedMasterSecret: boolean;
+  /** The client signalled RFC 5746 support: the ServerHello carries renegotiation_info. */
+  secureRenegotiation: boolean;
+  /** The client sent ec_point_formats: the ServerHello answers with ours (RFC 8422 §5.2). */
+  pointFormats: boolean;
+  srtp: { profile: number; mki: Buffer } | undefined;
+}
+
 export class ServerHandshake extends HandshakeState {
   #expect: readonly number[] = [HandshakeType.client_hello];
   #keyShare: KeyShare | undefined;
@@ -121,7 +135,7 @@ export class ServerHandshake extends HandshakeState {
   }
 
   /** Picks the version, suite, group, signature scheme and extensions from a ClientHello. */
-  #negotiate(hello: ClientHello) {
+  #negotiate(hello: ClientHello): Negotiated {
     const o = this.options;
     // DTLS versions count down: a larger value is an older version.
     if (hello.clientVersion > ProtocolVersion.DTLS1_2) {
@@ -202,18 +216,7 @@ export class ServerHandshake extends HandshakeState {
   }
 
   /** Flight 4. */
-  #sendFlight4(
-    hello: ClientHello,
-    c: {
-      suite: CipherSuiteParameters;
-      group: number;
-      scheme: number;
-      extendedMasterSecret: boolean;
-      secureRenegotiation: boolean;
-      pointFormats: boolean;
-      srtp: { profile: number; mki: Buffer } | undefined;
-    },
-  ): void {
+  #sendFlight4(hello: ClientHello, c: Negotiated): void {
     const own = this.options.certificate;
     this.suite = c.suite;
     this.clientRandom = Buffer.from(hello.random);
