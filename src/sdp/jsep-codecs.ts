@@ -170,12 +170,12 @@ export function fmtpMap(line: string): Map<string, string> | undefined {
  * The parameters that must be equal for two formats of a codec to be the same media
  * format (the symmetrical ones of W3C "codec dictionary match"), with their defaults
  * when absent. The H.264 level (the last byte of profile-level-id) is asymmetrical;
- * its profile is not.
+ * its profile is not. AV1's profile, level-idx and tier are all asymmetrical.
  */
 const symmetricalParameters: Record<string, Readonly<Record<string, string>>> = {
   h264: { 'packetization-mode': '0', 'profile-level-id': '42000a' },
   vp9: { 'profile-id': '0' },
-  av1: { profile: '0' },
+  av1: {},
 };
 
 function subtypeOf(mimeType: string): string {
@@ -388,6 +388,11 @@ export function answerCodecs(
     return c;
   });
   return result;
+}
+
+/** Whether a remote format is one we can send and receive. */
+export function isSupportedCodec(kind: MediaKind, codec: RtpCodec): boolean {
+  return localCodecs[kind].some((c) => sameMediaFormat(codec, c));
 }
 
 /** Whether a negotiated list carries media, not only repair or redundancy formats. */

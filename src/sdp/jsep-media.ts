@@ -39,7 +39,11 @@ export interface LocalTransportParams {
   endOfCandidates: boolean;
 }
 
-export type SectionState = 'active' | 'bundle-only' | 'rejected';
+/**
+ * 'stopped': a stopped transceiver's section in an offer (RFC 9429 §5.2.2): port zero
+ * and no msid, but otherwise described, with its (inactive) direction.
+ */
+export type SectionState = 'active' | 'bundle-only' | 'stopped' | 'rejected';
 
 export interface RtpSectionPlan {
   kind: 'audio' | 'video';
@@ -128,7 +132,7 @@ function lineAddress(
   transport: LocalTransportParams | undefined,
   bundleAddress: { address: string; port: number } | undefined,
 ): { address: string; port: number } {
-  if (state === 'bundle-only') return { address: '0.0.0.0', port: 0 };
+  if (state === 'bundle-only' || state === 'stopped') return { address: '0.0.0.0', port: 0 };
   return transport
     ? defaultAddress(transport)
     : (bundleAddress ?? { address: '0.0.0.0', port: DISCARD_PORT });
@@ -144,12 +148,13 @@ export function buildRtpSection(p: RtpSectionPlan): MediaDescription {
   const at = lineAddress(p.state, p.transport, p.bundleAddress);
   const a: Attribute[] = [];
   if (p.state === 'bundle-only') a.push(attr('bundle-only'));
-  if (p.rtcpLine && p.transport) a.push(attr('rtcp', '9 IN IP4 0.0.0.0'));
-  if (p.transport) transportAttributes(p.transport, a);
+  const transport = p.state === 'stopped' ? undefined : p.transport;
+  if (p.rtcpLine && transport) a.push(attr('rtcp', '9 IN IP4 0.0.0.0'));
+  if (transport) transportAttributes(transport, a);
   a.push(attr('mid', p.mid));
   for (const e of p.extmaps) a.push(attr('extmap', formatExtMap(e)));
   a.push(attr(p.direction));
-  const sender = p.sender;
+  const sender = p.state === 'stopped' ? undefined : p.sender;
   if (sender) {
     const ids = sender.streamIds.length > 0 ? sender.streamIds : ['-'];
     for (const id of ids) a.push(attr('msid', formatMsid({ id, appdata: sender.trackId })));

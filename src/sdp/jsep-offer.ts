@@ -195,7 +195,7 @@ export function createOffer(ctx: OfferContext): OfferResult {
     }
     const t = ctx.transceivers[owner.index]!;
     const state: SectionState = t.stopped
-      ? 'rejected'
+      ? 'stopped'
       : bundleOnly.has(owner.mid)
         ? 'bundle-only'
         : 'active';

@@ -63,7 +63,7 @@ import {
 } from './RTCSessionDescription.js';
 import type { RTCStatsReport } from './RTCStatsReport.js';
 import { createDataChannel } from './sctp-transport.js';
-import { setSessionDescription } from './set-description.js';
+import { setSessionDescription, validForState } from './set-description.js';
 import { gatherStats } from './stats.js';
 import { queueTask } from './task-queue.js';
 import { addRemoteCandidate, closeConnection, startCandidatePool } from './transport-events.js';
@@ -159,6 +159,7 @@ export class RTCPeerConnection extends EventTarget {
       lastStableDataMid: null,
       transportByMid: new Map(),
       transports: new Set(),
+      iceConfigurationChanged: false,
       pendingCredentials: new Map(),
       cname: randomBytes(12).toString('base64'),
       dataChannelsOpened: 0,
@@ -362,6 +363,11 @@ export class RTCPeerConnection extends EventTarget {
         state === 'stable' || state === 'have-local-offer' || state === 'have-remote-pranswer'
           ? 'offer'
           : 'answer';
+      // A type the state does not allow fails as such before its SDP is compared (as in
+      // browsers and the WPT tests), since no description could be valid there.
+      if (type !== 'rollback' && !validForState(s, type, false)) {
+        return rejectDom('InvalidStateError', `Cannot set a local ${type} in state ${state}`);
+      }
       if (type === 'offer' && sdp !== '' && sdp !== s.lastCreatedOffer) {
         return rejectDom(
           'InvalidModificationError',
@@ -523,6 +529,12 @@ export class RTCPeerConnection extends EventTarget {
     );
     // Generated certificates are not part of the configuration the application gave.
     config.certificates = s.configuration.certificates;
+    if (
+      config.iceTransportPolicy !== s.configuration.iceTransportPolicy ||
+      JSON.stringify(config.iceServers) !== JSON.stringify(s.configuration.iceServers)
+    ) {
+      s.iceConfigurationChanged = s.setLocalDescriptionCalled;
+    }
     s.configuration = config;
     s.iceServers = servers;
     // A new pool size fills or drains the pool until the first description (§4.4.1.7).
@@ -814,10 +826,13 @@ function sequenceOf(value: unknown, name: string): unknown[] {
   return [...(value as Iterable<unknown>)];
 }
 
-/** RFC 8851 §10 rid-syntax: alphanumerics, '-' and '_'. */
-const RID = /^[A-Za-z0-9\-_]+$/;
-/** How many simulcast encodings we take per sender. */
-const MAX_ENCODINGS = 4;
+/**
+ * RIDs as browsers accept them in sendEncodings: alphanumeric, at most 255 characters
+ * (RFC 8852 §3.1 RtpStreamId; the WPT tests reject "foo-bar").
+ */
+const RID = /^[A-Za-z0-9]{1,255}$/;
+/** How many encodings a sender takes: simulcast layers for video, one for audio. */
+const MAX_ENCODINGS = { audio: 1, video: 4 } as const;
 
 /** The addTransceiver sendEncodings validation steps. */
 function validateSendEncodings(
@@ -848,14 +863,14 @@ function validateSendEncodings(
     if (e.scaleResolutionDownBy !== undefined && Number(e.scaleResolutionDownBy) < 1) {
       throw new RangeError('scaleResolutionDownBy must be at least 1');
     }
-    if (e.maxFramerate !== undefined && !(Number(e.maxFramerate) > 0)) {
-      throw new RangeError('maxFramerate must be positive');
+    if (e.maxFramerate !== undefined && !(Number(e.maxFramerate) >= 0)) {
+      throw new RangeError('maxFramerate must not be negative');
     }
   }
   if (list.some((e) => e.scaleResolutionDownBy !== undefined)) {
     for (const e of list) e.scaleResolutionDownBy ??= 1;
   }
-  const trimmed = list.slice(0, MAX_ENCODINGS);
+  const trimmed = list.slice(0, MAX_ENCODINGS[kind]);
   if (kind === 'video' && !trimmed.some((e) => e.scaleResolutionDownBy !== undefined)) {
     trimmed.forEach((e, i) => {
       e.scaleResolutionDownBy = 2 ** (trimmed.length - i - 1);

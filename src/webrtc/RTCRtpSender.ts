@@ -75,6 +75,8 @@ export interface SenderSlots {
   /** Reduced-size RTCP negotiated (RFC 5506 a=rtcp-rsize). */
   reducedSize: boolean;
   lastReturnedParameters: RTCRtpSendParameters | null;
+  /** The read-only members of [[LastReturnedParameters]] as returned (the object itself may be edited). */
+  lastReturnedReadOnly: string;
   /** True while the transceiver is stopping or stopped ([[Stopping]] seen from the sender). */
   stopping: () => boolean;
   /** Whether the transceiver's [[CurrentDirection]] sends. */
@@ -136,10 +138,10 @@ export class RTCRtpSender {
     if (parameters === null || typeof parameters !== 'object') {
       return Promise.reject(new TypeError('parameters is not an object'));
     }
-    // Step 6: the setParameters validation steps.
+    // Step 6: the setParameters validation steps (after WebIDL's required members).
     const encodings = parameters.encodings;
-    if (!Array.isArray(encodings)) {
-      return Promise.reject(new TypeError('parameters.encodings is required'));
+    if (!Array.isArray(encodings) || parameters.transactionId === undefined) {
+      return Promise.reject(new TypeError('parameters.encodings and transactionId are required'));
     }
     const codecs = Array.isArray(parameters.codecs) ? parameters.codecs : [];
     const choosableCodecs: RtpCodec[] =
@@ -148,10 +150,7 @@ export class RTCRtpSender {
     if (
       encodings.length !== n ||
       encodings.some((e, i) => e?.rid !== sender.sendEncodings[i]?.rid) ||
-      parameters.transactionId !== last.transactionId ||
-      !sameJson(parameters.codecs, last.codecs) ||
-      !sameJson(parameters.headerExtensions, last.headerExtensions) ||
-      !sameJson(parameters.rtcp, last.rtcp) ||
+      readOnly(parameters) !== sender.lastReturnedReadOnly ||
       encodings.some(
         (e) =>
           e?.codec !== undefined &&
@@ -196,6 +195,7 @@ export class RTCRtpSender {
       rtcp: { cname: sender.link.cname, reducedSize: sender.reducedSize },
     };
     sender.lastReturnedParameters = result;
+    sender.lastReturnedReadOnly = readOnly(result);
     queueTaskWith(clearLastReturnedParameters, sender);
     return result;
   }
@@ -270,6 +270,7 @@ export function createSender(
     sendHeaderExtensions: [],
     reducedSize: false,
     lastReturnedParameters: null,
+    lastReturnedReadOnly: '',
     stopping: transceiver.stopping,
     sending: transceiver.sending,
     msidTrackId: track?.id ?? crypto.randomUUID(),
@@ -290,6 +291,7 @@ function uniqueIds(streams: readonly MediaStream[]): string[] {
   return [...new Set(streams.map((s) => s.id))];
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/** The read-only members of RTCRtpSendParameters, for comparison. */
+function readOnly(p: RTCRtpSendParameters): string {
+  return JSON.stringify([p.transactionId, p.codecs, p.headerExtensions, p.rtcp]);
 }

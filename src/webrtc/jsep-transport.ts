@@ -49,8 +49,11 @@ export interface TransportListener {
 
 export interface TransportOptions {
   stunServers: readonly StunServerUrl[];
-  /** iceTransportPolicy 'relay': only relayed candidates, so none until TURN is there. */
-  relayOnly: boolean;
+  /**
+   * iceTransportPolicy 'relay' (read at each gathering, as a new policy applies from the
+   * next gathering phase): only relayed candidates, so none until TURN is there.
+   */
+  relayOnly: () => boolean;
   /** The certificate, read when DTLS starts (it may be generated after the transport exists). */
   certificate: () => DtlsCertificate;
 }
@@ -119,7 +122,6 @@ export class JsepTransport {
     this.agent = new UdpIceAgent({
       localParameters: { usernameFragment: ufrag, password: pwd },
       stunServers: options.stunServers,
-      ...(options.relayOnly ? { addresses: [] } : {}),
       onLocalCandidate: (c) => this.#listener.candidateGathered(this, c),
       onGatheringStateChange: (state) => this.#listener.gatheringStateChanged(this, state),
       onStateChange: (state) => this.#onIceState(state),
@@ -142,7 +144,9 @@ export class JsepTransport {
   startGathering(): void {
     if (this.closed || this.gathering) return;
     this.gathering = true;
-    this.agent.gather().catch(() => {});
+    // No relay without TURN: a relay-only generation gathers nothing and completes.
+    if (this.#options.relayOnly()) this.agent.agent.gather([], now());
+    else this.agent.gather().catch(() => {});
   }
 
   /** ICE restart (RFC 8445 §9): new local credentials and a new gathering generation. */

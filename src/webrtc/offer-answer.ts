@@ -93,11 +93,14 @@ function credentialsFor(
   s: PeerConnectionSlots,
   mid: string,
   restart: boolean,
+  answer: boolean,
 ): { ufrag: string; pwd: string } {
   const transport = s.transportByMid.get(mid);
   const pending = s.pendingCredentials.get(mid);
-  if (transport && !restart && !s.localIceCredentialsToReplace.has(transport.localUfrag)) {
-    return pending ?? { ufrag: transport.localUfrag, pwd: transport.localPwd };
+  if (transport && !restart) {
+    // An answer to a peer's ICE restart has new credentials waiting (set-description.ts).
+    const renewed = answer ? pending : undefined;
+    return renewed ?? { ufrag: transport.localUfrag, pwd: transport.localPwd };
   }
   if (pending && pending.ufrag !== transport?.localUfrag) return pending;
   const taken = new Set([...s.pendingCredentials.values()].map((c) => c.ufrag));
@@ -112,7 +115,7 @@ function transportParams(
   setup: SetupRole,
   restart: boolean,
 ): LocalTransportParams {
-  const { ufrag, pwd } = credentialsFor(s, mid, restart);
+  const { ufrag, pwd } = credentialsFor(s, mid, restart, setup !== 'actpass');
   const transport = s.transportByMid.get(mid);
   const current = transport !== undefined && transport.localUfrag === ufrag;
   return {
@@ -146,7 +149,16 @@ export function generateOffer(s: PeerConnectionSlots, iceRestart: boolean): stri
     currentRemote: s.currentRemoteDescription?.jsep,
     lastAnswer: answer,
     bundle,
-    transport: (mid) => transportParams(s, mid, 'actpass', iceRestart),
+    transport: (mid) =>
+      transportParams(
+        s,
+        mid,
+        'actpass',
+        // [[LocalIceCredentialsToReplace]] restarts ICE in offers only (restartIce()).
+        iceRestart ||
+          s.iceConfigurationChanged ||
+          s.localIceCredentialsToReplace.has(s.transportByMid.get(mid)?.localUfrag ?? ''),
+      ),
     newMid: midAllocator(s),
     cname: s.cname,
     sctpPort: SCTP_PORT,

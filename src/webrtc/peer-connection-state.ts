@@ -150,6 +150,11 @@ export interface PeerConnectionSlots {
   transportByMid: Map<string, JsepTransport>;
   /** Every transport not yet closed. */
   transports: Set<JsepTransport>;
+  /**
+   * The ICE servers or policy changed since the last local offer: the next offer
+   * restarts ICE (RFC 9429 §5.2.2) so that the new configuration gathers.
+   */
+  iceConfigurationChanged: boolean;
   /** ICE credentials of descriptions created but not applied yet, by the mid owning the transport. */
   pendingCredentials: Map<string, { ufrag: string; pwd: string }>;
   /** Transports gathering ahead of the first description (iceCandidatePoolSize). */

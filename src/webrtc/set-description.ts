@@ -9,6 +9,7 @@
 import type { Direction } from '../sdp/attributes/direction.js';
 import type { SessionDescription } from '../sdp/description.js';
 import { acceptedDataSection } from '../sdp/jsep-answer.js';
+import { isSupportedCodec, type MediaKind } from '../sdp/jsep-codecs.js';
 import {
   type JsepDescription,
   type JsepMediaSection,
@@ -31,7 +32,12 @@ import { updateNegotiationNeeded } from './negotiation-needed.js';
 import { DescriptionRecord, type PeerConnectionSlots } from './peer-connection-state.js';
 import { RTCError, RTCErrorEvent } from './RTCError.js';
 import { createReceiver, receiverSlots } from './RTCRtpReceiver.js';
-import { createSender, senderSlots } from './RTCRtpSender.js';
+import {
+  createSender,
+  type RTCRtpCodecParameters,
+  type RTCRtpHeaderExtensionParameters,
+  senderSlots,
+} from './RTCRtpSender.js';
 import {
   createTransceiver,
   type RTCRtpTransceiver,
@@ -72,7 +78,11 @@ interface Changes {
 }
 
 /** Whether `type` may be applied in the current state (RFC 9429 §5.5, §5.6). */
-function validForState(s: PeerConnectionSlots, type: ApplicableType, remote: boolean): boolean {
+export function validForState(
+  s: PeerConnectionSlots,
+  type: ApplicableType,
+  remote: boolean,
+): boolean {
   const state = s.signalingState;
   if (type === 'offer')
     return state === 'stable' || state === (remote ? 'have-remote-offer' : 'have-local-offer');
@@ -114,27 +124,17 @@ function check(
     return { error: domError('InvalidAccessError', error.message) };
   }
   const jsep = readDescription(parsed.description, type !== 'offer');
-  const problem = remote ? remoteProblem(s, type, jsep) : undefined;
+  const problem = remote ? remoteProblem(type, jsep) : undefined;
   if (problem) return { error: domError('InvalidAccessError', problem) };
   return { model: parsed.description, jsep };
 }
 
-/** JSEP checks that depend on the state (RFC 9429 §5.8.3, §5.10): the content is then invalid. */
-function remoteProblem(
-  s: PeerConnectionSlots,
-  type: ApplicableType,
-  d: JsepDescription,
-): string | undefined {
+/** JSEP checks that depend on the state (RFC 9429 §5.8.3): the content is then invalid. */
+function remoteProblem(type: ApplicableType, d: JsepDescription): string | undefined {
+  if (type === 'offer') return undefined;
   for (const section of d.sections) {
-    if (section.rejected || section.bundleOnly) continue;
-    const t = section.transport;
-    if (type !== 'offer' && t.setup === 'actpass') return 'An answer cannot use a=setup:actpass';
-    if (
-      t.iceUfrag !== undefined &&
-      t.iceUfrag === s.transportByMid.get(section.mid ?? '')?.localUfrag
-    ) {
-      // A peer reusing our ufrag would make every check look like our own.
-      return 'The remote ICE ufrag equals ours';
+    if (!section.rejected && !section.bundleOnly && section.transport.setup === 'actpass') {
+      return 'An answer cannot use a=setup:actpass';
     }
   }
   return undefined;
@@ -207,6 +207,7 @@ function apply(
     if (type === 'offer') {
       s.pendingLocalDescription = record;
       s.signalingState = 'have-local-offer';
+      s.iceConfigurationChanged = false;
       releaseEarlyCandidates(s);
     } else if (type === 'answer') {
       s.currentLocalDescription = record;
@@ -491,26 +492,22 @@ function applyLocalMedia(
     }
     const direction: Direction = section.rejected ? 'inactive' : section.direction;
     t.receptive = direction === 'sendrecv' || direction === 'recvonly';
-    const receiver = receiverSlots(t.receiver);
-    receiver.receiveCodecs = t.receptive ? codecParameters(section) : [];
-    receiver.receiveHeaderExtensions = t.receptive
-      ? section.extmaps.map((e) => ({ uri: e.uri, id: e.id, encrypted: false }))
-      : [];
-    receiver.reducedSize = section.rtcpRsize;
     if (answer) {
+      // Codecs are negotiated once an answer is in: what we receive is in our answer;
+      // what we send, as the remote offer describes it.
+      const receiver = receiverSlots(t.receiver);
+      // Browsers (and the WPT tests) list the codecs even when the direction receives nothing.
+      receiver.receiveCodecs = codecParameters(section);
+      receiver.receiveHeaderExtensions = headerExtensions(section);
+      receiver.reducedSize = section.rtcpRsize;
       const sender = senderSlots(t.sender);
       const remote = s.pendingRemoteDescription ?? s.currentRemoteDescription;
       const offered = remote?.jsep.sections.find((x) => x.mid === section.mid);
+      const answered = payloadTypes(section);
       sender.sendCodecs = offered
-        ? codecParameters(offered).filter((c) =>
-            section.codecs.some((o) => o.payloadType === c.payloadType),
-          )
+        ? codecParameters(offered).filter((c) => answered.has(c.payloadType))
         : [];
-      sender.sendHeaderExtensions = section.extmaps.map((e) => ({
-        uri: e.uri,
-        id: e.id,
-        encrypted: false,
-      }));
+      sender.sendHeaderExtensions = headerExtensions(section);
       sender.reducedSize = section.rtcpRsize;
       sender.lastReturnedParameters = null;
       if (
@@ -534,23 +531,47 @@ function findTransceiver(
   return s.transceivers.find((t) => transceiverSlots(t).jsepMid === mid);
 }
 
-function codecParameters(section: JsepMediaSection) {
-  return section.codecs.map((c) => {
-    const p: {
-      mimeType: string;
-      clockRate: number;
-      payloadType: number;
-      channels?: number;
-      sdpFmtpLine?: string;
-    } = {
+/**
+ * RTCRtpCodecParameters of an m= section: the formats we support, in its order, each
+ * rtx format after its primary as `<kind>/rtx` with `apt=` (W3C RTCRtpParameters.codecs).
+ */
+function codecParameters(section: JsepMediaSection): RTCRtpCodecParameters[] {
+  const out: RTCRtpCodecParameters[] = [];
+  const kind = section.media as MediaKind;
+  for (const c of section.codecs) {
+    if (!isSupportedCodec(kind, c)) continue;
+    const p: RTCRtpCodecParameters = {
       mimeType: c.mimeType,
       clockRate: c.clockRate,
       payloadType: c.payloadType,
     };
     if (c.channels !== undefined) p.channels = c.channels;
     if (c.sdpFmtpLine !== undefined) p.sdpFmtpLine = c.sdpFmtpLine;
-    return p;
-  });
+    out.push(p);
+    if (c.rtxPayloadType !== undefined) {
+      out.push({
+        mimeType: `${section.media}/rtx`,
+        clockRate: c.clockRate,
+        payloadType: c.rtxPayloadType,
+        sdpFmtpLine: `apt=${c.payloadType}`,
+      });
+    }
+  }
+  return out;
+}
+
+/** Every payload type of an m= section, rtx ones included. */
+function payloadTypes(section: JsepMediaSection): Set<number> {
+  const set = new Set<number>();
+  for (const c of section.codecs) {
+    set.add(c.payloadType);
+    if (c.rtxPayloadType !== undefined) set.add(c.rtxPayloadType);
+  }
+  return set;
+}
+
+function headerExtensions(section: JsepMediaSection): RTCRtpHeaderExtensionParameters[] {
+  return section.extmaps.map((e) => ({ uri: e.uri, id: e.id, encrypted: false }));
 }
 
 function reversed(direction: Direction): Direction {
@@ -609,22 +630,27 @@ function applyRemoteMedia(
         : [];
     processRemoteTracks(s, transceiver, direction, msids, changes);
     const receiver = receiverSlots(t.receiver);
-    receiver.receiveCodecs = t.receptive ? codecParameters(section) : [];
     if (answer) {
+      // We receive what our offer listed and the answer kept; we send as the answer says.
+      const local = s.pendingLocalDescription ?? s.currentLocalDescription;
+      const ours = local?.jsep.sections.find((x) => x.mid === section.mid);
+      const kept = payloadTypes(section);
+      receiver.receiveCodecs = ours
+        ? codecParameters(ours).filter((c) => kept.has(c.payloadType))
+        : [];
+      receiver.receiveHeaderExtensions = headerExtensions(section);
+      receiver.reducedSize = section.rtcpRsize;
       const sender = senderSlots(t.sender);
       sender.sendCodecs = codecParameters(section);
-      sender.sendHeaderExtensions = section.extmaps.map((e) => ({
-        uri: e.uri,
-        id: e.id,
-        encrypted: false,
-      }));
+      sender.sendHeaderExtensions = headerExtensions(section);
       sender.reducedSize = section.rtcpRsize;
       setCurrentDirection(t, direction);
-    }
-    const transport = section.mid === undefined ? undefined : s.transportByMid.get(section.mid);
-    if (transport) {
-      senderSlots(t.sender).senderTransport = transport.dtls;
-      receiver.receiverTransport = transport.dtls;
+      // Transports are the answer's; a remote offer leaves them to our answer.
+      const transport = section.mid === undefined ? undefined : s.transportByMid.get(section.mid);
+      if (transport) {
+        senderSlots(t.sender).senderTransport = transport.dtls;
+        receiver.receiverTransport = transport.dtls;
+      }
     }
     if (section.rejected && !t.stopped) stopTransceiver(t);
   }

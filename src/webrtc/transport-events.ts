@@ -53,7 +53,7 @@ function newTransport(
     listenerOf(s),
     {
       stunServers: stunServers(s),
-      relayOnly: s.configuration.iceTransportPolicy === 'relay',
+      relayOnly: () => s.configuration.iceTransportPolicy === 'relay',
       certificate: () => dtlsCertificateOf(s.certificates[0]!),
     },
     mid,
@@ -366,12 +366,16 @@ export function transportsReleased(
   s: PeerConnectionSlots,
   released: Iterable<JsepTransport>,
 ): void {
-  for (const t of released) {
-    if (t.closed) continue;
+  const closing = [...released].filter((t) => !t.closed);
+  if (closing.length === 0) return;
+  for (const t of closing) {
     s.transports.delete(t);
     t.close();
-    queueTask(() => {
-      if (s.isClosed) return;
+  }
+  // The states derived from the transports change with the set of transports too.
+  queueTask(() => {
+    if (s.isClosed) return;
+    for (const t of closing) {
       const ice = iceTransportSlots(t.ice);
       if (ice.iceTransportState !== 'closed') {
         ice.iceTransportState = 'closed';
@@ -379,8 +383,25 @@ export function transportsReleased(
         t.ice.dispatchEvent(new Event('statechange'));
       }
       updateDtlsState(t.dtls, 'closed');
-    });
-  }
+    }
+    updateAggregateStates(s);
+  });
+}
+
+/** Derives the connection's gathering, ICE connection and connection states again, with events. */
+function updateAggregateStates(s: PeerConnectionSlots): void {
+  const gathering = deriveIceGatheringState(s);
+  const ice = deriveIceConnectionState(s);
+  const gatheringChanged = gathering !== s.iceGatheringState;
+  const iceChanged = ice !== s.iceConnectionState;
+  s.iceGatheringState = gathering;
+  s.iceConnectionState = ice;
+  const connection = deriveConnectionState(s);
+  const connectionChanged = connection !== s.connectionState;
+  s.connectionState = connection;
+  if (gatheringChanged) s.target.dispatchEvent(new Event('icegatheringstatechange'));
+  if (iceChanged) s.target.dispatchEvent(new Event('iceconnectionstatechange'));
+  if (connectionChanged) s.target.dispatchEvent(new Event('connectionstatechange'));
 }
 
 /** addIceCandidate's chained steps (W3C webrtc-pc §4.4.1.6), with RFC 8838 end-of-candidates. */

@@ -127,6 +127,9 @@ test('addIceCandidate: the errors and cases the spec lists', async (t) => {
   await a.addIceCandidate({ candidate: '', sdpMid: '0' });
   assert.match(a.remoteDescription!.sdp, /a=end-of-candidates\r\n/);
   assert.equal(a.remoteDescription!.sdp.match(/a=end-of-candidates/g)?.length, 1);
+  // The transports appear with our answer.
+  assert.equal(a.getTransceivers()[0]!.receiver.transport, null);
+  await a.setLocalDescription();
   const transport = a.getTransceivers()[0]!.receiver.transport!.iceTransport;
   assert.deepEqual(
     transport.getRemoteCandidates().map((c) => c.address),

@@ -47,7 +47,7 @@ test('sendEncodings are validated as the spec lists', (t) => {
     RangeError,
   );
   assert.throws(
-    () => a.addTransceiver('video', { sendEncodings: [{ maxFramerate: 0 }] }),
+    () => a.addTransceiver('video', { sendEncodings: [{ maxFramerate: -1 }] }),
     RangeError,
   );
   assert.throws(
