@@ -275,3 +275,29 @@ test('records of the next epoch before its keys are held, but only a few', () =>
   assert.ok(process.memoryUsage().arrayBuffers - before < 1 << 20);
   assert.equal(c.state, 'connecting');
 });
+
+test('a ServerKeyExchange or CertificateVerify signature that does not verify is a decrypt_error', () => {
+  for (const [from, msgType] of [
+    ['10.0.0.2', 12], // the server's ServerKeyExchange
+    ['10.0.0.1', 15], // the client's CertificateVerify
+  ] as const) {
+    const p = simPair({ client: a, server: b });
+    let flipped = false;
+    p.net.filter = (d) => {
+      if (d.from.address !== from) return true;
+      for (const at of recordOffsets(d.data)) {
+        if (d.data[at] === 22 && d.data.readUInt16BE(at + 3) === 0 && d.data[at + 13] === msgType) {
+          const end = at + 13 + d.data.readUInt16BE(at + 11);
+          d.data[end - 1]! ^= 1; // the last byte of the signature
+          flipped = true;
+        }
+      }
+      return true;
+    };
+    handshake(p);
+    p.net.run();
+    assert.ok(flipped);
+    const checker = msgType === 12 ? p.client.connection : p.server.connection;
+    assert.equal(checker.failure?.sentAlert, 51, `message ${msgType}: ${checker.failure?.message}`);
+  }
+});
