@@ -295,6 +295,17 @@ export class TurnClient implements Timed {
   }
 
   /**
+   * Refreshes the allocation now rather than a minute before expiry (§8 lets a client
+   * refresh at any time): after a network change, or to check that the server still
+   * holds it. The answer reschedules the next refresh; a failure is reported as usual.
+   */
+  refresh(now: number): void {
+    if (this.#state !== 'allocated' || this.#refreshing) return;
+    this.#refreshing = true;
+    this.#request(this.#job(Method.Refresh, now, { lifetime: this.#lifetime }), now);
+  }
+
+  /**
    * Releases the allocation (§8: Refresh with LIFETIME 0); onClosed follows the answer, or
    * `closeTimeout` ms without one. An Allocate still in flight is released if it succeeds.
    */
@@ -371,10 +382,7 @@ export class TurnClient implements Timed {
     }
     this.#transactions.handleTimeout(now);
     if (this.#state !== 'allocated') return;
-    if (!this.#refreshing && now >= this.#refreshAt) {
-      this.#refreshing = true;
-      this.#request(this.#job(Method.Refresh, now, { lifetime: this.#lifetime }), now);
-    }
+    if (now >= this.#refreshAt) this.refresh(now);
     this.#maintainPermissions(now);
     this.#maintainChannels(now);
   }
