@@ -206,6 +206,7 @@ export class Association implements Timed {
   #t1At: number | undefined;
   #t1Count = 0;
   #t1Rto = 0;
+  #staleCookies = 0;
   /** Chunks to send in the next packet (after COOKIE ECHO, before SACK and DATA). */
   #control: Chunk[] = [];
 
@@ -901,8 +902,8 @@ export class Association implements Timed {
   #handleError(causes: readonly ErrorCause[], now: number): void {
     for (const c of causes) {
       if (c.code === CauseCode.STALE_COOKIE_ERROR && this.#state === 'cookie-echoed') {
-        // §5.2.6: start over with a new INIT, counting it as a T1 retransmission.
-        if (++this.#t1Count > this.#o.maxInitRetransmits) {
+        // §5.2.6: start over with a new INIT, a bounded number of times.
+        if (++this.#staleCookies > this.#o.maxInitRetransmits) {
           this.#fail('State Cookie stale on every attempt');
           return;
         }
