@@ -95,7 +95,7 @@ function openUdp(
         socket.off('error', fail);
         socket.on('message', (message) => events.onMessage(message));
         // ECONNREFUSED here is an ICMP port unreachable from the server's address.
-        socket.on('error', (error) => events.onError(describe(error)));
+        socket.on('error', (error) => events.onError(describeError(error)));
         resolve(transport);
       });
     });
@@ -179,8 +179,8 @@ function openStream(
     socket.on('error', (error) => {
       if (connected) {
         transport.close();
-        events.onError(describe(error));
-      } else abandon(describe(error));
+        events.onError(describeError(error));
+      } else abandon(describeError(error));
     });
     socket.on('close', () => {
       if (!open) return;
@@ -196,7 +196,7 @@ function isRelayedData(message: Buffer): boolean {
   return message[0]! >= 0x40 || (message[0] === 0x00 && message[1] === 0x16); // Send indication
 }
 
-export function describe(error: Error): string {
+export function describeError(error: Error): string {
   const code = (error as NodeJS.ErrnoException).code;
   return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
 }

@@ -22,7 +22,7 @@ import {
   type TurnState,
   type TurnTransport,
 } from './client.js';
-import { describe, openServerTransport, type ServerTransport } from './server-transport.js';
+import { describeError, openServerTransport, type ServerTransport } from './server-transport.js';
 
 /** A TURN server as an RTCIceServer URL gives it (src/webrtc/configuration.ts IceServerUrl). */
 export interface TurnServer {
@@ -193,7 +193,10 @@ export class TurnSocket {
         const family = this.#options.localAddress ? ipFamily(this.#options.localAddress) : 0;
         address = (await lookup(host, { family: family ?? 0 })).address;
       } catch (error) {
-        return this.#fail(ERROR_UNREACHABLE, `cannot resolve ${host}: ${describe(error as Error)}`);
+        return this.#fail(
+          ERROR_UNREACHABLE,
+          `cannot resolve ${host}: ${describeError(error as Error)}`,
+        );
       }
       servername ??= host;
     }
@@ -242,7 +245,7 @@ export class TurnSocket {
     } catch (error) {
       this.#client = undefined;
       if (this.#closed || this.#closing) return this.#finish();
-      return this.#fail(ERROR_UNREACHABLE, describe(error as Error));
+      return this.#fail(ERROR_UNREACHABLE, describeError(error as Error));
     }
     if (this.#closing) {
       // close() came while connecting: nothing allocated yet.
