@@ -47,22 +47,15 @@ import { type AssociationOptions, type ResolvedOptions, resolveOptions } from '.
 import { Outstanding, SentChunk } from './outstanding.js';
 import { ChunkReader, COMMON_HEADER_LENGTH, PacketWriter, verifyChecksum } from './packet.js';
 import { ParameterType } from './parameter.js';
-import { AddStreamsRequest } from './params/add-streams-request.js';
 import { ForwardTsnSupported } from './params/forward-tsn-supported.js';
-import { IncomingSsnResetRequest } from './params/incoming-ssn-reset-request.js';
-import { OutgoingSsnResetRequest } from './params/outgoing-ssn-reset-request.js';
-import {
-  ReconfigurationResponse,
-  ReconfigurationResult,
-} from './params/reconfiguration-response.js';
-import { SsnTsnResetRequest } from './params/ssn-tsn-reset-request.js';
 import { StateCookie } from './params/state-cookie.js';
 import { SupportedExtensions } from './params/supported-extensions.js';
 import { UnrecognizedParameter } from './params/unrecognized-parameter.js';
 import { Reassembly } from './reassembly.js';
 import { RetransmissionTimeout } from './rto.js';
 import { OutgoingMessage, SendQueue } from './send-queue.js';
-import { tsnAdd, tsnDiff, tsnLt, tsnLte } from './serial.js';
+import { tsnAdd, tsnDiff, tsnLt } from './serial.js';
+import { type ReconfigurationHost, StreamReconfiguration } from './stream-reconfiguration.js';
 import { type RawTlv, type Tlv, unrecognizedParameterAction } from './tlv.js';
 
 export type AssociationState =
@@ -151,12 +144,6 @@ interface InitParams {
   unrecognized: Tlv[];
 }
 
-interface ResetRequestInFlight {
-  request: OutgoingSsnResetRequest;
-  /** The peer answered "in progress": retransmissions do not count as errors. */
-  inProgress: boolean;
-}
-
 export class Association implements Timed {
   readonly #o: ResolvedOptions;
   readonly #cb: AssociationCallbacks;
@@ -186,6 +173,7 @@ export class Association implements Timed {
   #localTag = 0;
   #peerTag = 0;
   #localInitialTsn = 0;
+  #peerInitialTsn = 0;
   #outboundStreams = 0;
   #inboundStreams = 0;
   #peerForwardTsn = false;
@@ -241,17 +229,7 @@ export class Association implements Timed {
   // Shutdown (§9.2).
   #t2At: number | undefined;
 
-  // Stream reset (RFC 6525), outgoing side.
-  #requestSeq = 0;
-  readonly #resetQueue = new Set<number>();
-  #resetInFlight: ResetRequestInFlight | undefined;
-  #reconfigAt: number | undefined;
-  /** The sequence number of a peer's Incoming SSN Reset Request our next request answers. */
-  #answeringIncomingSeq: number | undefined;
-  // Incoming side.
-  #peerRequestSeq = 0;
-  #lastResponse: ReconfigurationResponse | undefined;
-  #deferredReset: { seq: number; lastTsn: number; streams: readonly number[] } | undefined;
+  readonly #reconfig: StreamReconfiguration;
 
   constructor(options: AssociationOptions, callbacks: AssociationCallbacks) {
     this.#o = resolveOptions(options);
@@ -260,6 +238,7 @@ export class Association implements Timed {
     this.#rto = new RetransmissionTimeout(this.#o.rtoInitial, this.#o.rtoMin, this.#o.rtoMax);
     this.#cc = new CongestionControl(this.#o.mtu, this.#o.receiveBufferSize);
     this.#reassembly = new Reassembly(this.#o.maxMessageSize, this.#deliver);
+    this.#reconfig = new StreamReconfiguration(this.#reconfigurationHost());
   }
 
   get state(): AssociationState {
@@ -387,10 +366,7 @@ export class Association implements Timed {
    */
   resetStreams(streamIds: readonly number[], now: number): void {
     if (this.#terminated) return;
-    for (const id of streamIds) {
-      this.#sendQueue.markReset(id);
-      this.#resetQueue.add(id);
-    }
+    this.#reconfig.request(streamIds);
     this.#wake(now);
   }
 
@@ -437,7 +413,7 @@ export class Association implements Timed {
       this.#t3At,
       this.#sackAt,
       this.#hbAt,
-      this.#reconfigAt,
+      this.#reconfig.deadline,
     ])
       if (t !== undefined && (d === undefined || t < d)) d = t;
     return d;
@@ -449,8 +425,9 @@ export class Association implements Timed {
     if (this.#t1At !== undefined && this.#t1At <= now) this.#onT1(now);
     if (this.#t2At !== undefined && this.#t2At <= now && !this.#terminated) this.#onT2(now);
     if (this.#t3At !== undefined && this.#t3At <= now && !this.#terminated) this.#onT3(now);
-    if (this.#reconfigAt !== undefined && this.#reconfigAt <= now && !this.#terminated)
-      this.#onReconfigTimer(now);
+    const reconfigAt = this.#reconfig.deadline;
+    if (reconfigAt !== undefined && reconfigAt <= now && !this.#terminated)
+      this.#reconfig.onTimeout(now);
     if (this.#hbAt !== undefined && this.#hbAt <= now && !this.#terminated)
       this.#onHeartbeatTimer(now);
     if (this.#sackAt !== undefined && this.#sackAt <= now) {
@@ -496,16 +473,6 @@ export class Association implements Timed {
     this.#timeoutRetransmitPending = true;
     this.#forwardTsnSentAt = Number.NEGATIVE_INFINITY; // a FORWARD TSN goes again too
     this.#t3At = now + this.#rto.rto;
-  }
-
-  #onReconfigTimer(now: number): void {
-    const r = this.#resetInFlight;
-    this.#reconfigAt = undefined;
-    if (!r) return;
-    if (!r.inProgress && this.#countError()) return;
-    this.#rto.backOff();
-    this.#control.push(new ReConfigChunk([r.request]));
-    this.#reconfigAt = now + this.#rto.rto;
   }
 
   /** HEARTBEAT (§8.3): probes the path while no data is in flight. */
@@ -685,8 +652,13 @@ export class Association implements Timed {
       }
       case ChunkType.FORWARD_TSN:
         return this.#handleForwardTsn(flags, value);
-      case ChunkType.RE_CONFIG:
-        return this.#handleReconfig(flags, value, now);
+      case ChunkType.RE_CONFIG: {
+        if (!this.#dataState() || !this.#tracker) return true;
+        const chunk = ReConfigChunk.decode(flags, value);
+        if (!chunk) return false;
+        this.#reconfig.handle(chunk, now);
+        return true;
+      }
       default: {
         // §3.2: the upper two bits of an unknown type say what to do.
         const action = unrecognizedChunkAction(type);
@@ -710,11 +682,7 @@ export class Association implements Timed {
         this.#t2At = now + this.#rto.rto;
       }
     }
-    const d = this.#deferredReset;
-    if (d && this.#tracker && tsnLte(d.lastTsn, this.#tracker.cumulativeTsn)) {
-      this.#deferredReset = undefined;
-      this.#performIncomingReset(d.seq, d.streams);
-    }
+    if (this.#dataInPacket) this.#reconfig.checkDeferred(now);
     this.flush(now);
   }
 
@@ -814,7 +782,7 @@ export class Association implements Timed {
   #setPeer(init: InitFields, forwardTsn: boolean, reconfig: boolean): void {
     this.#peerTag = init.initiateTag;
     this.#tracker = new DataTracker(init.initialTsn);
-    this.#peerRequestSeq = init.initialTsn;
+    this.#peerInitialTsn = init.initialTsn;
     this.#peerArwnd = init.advertisedReceiverWindowCredit;
     this.#outboundStreams = Math.min(this.#o.streams, init.inboundStreams);
     this.#inboundStreams = Math.min(this.#o.streams, init.outboundStreams);
@@ -867,7 +835,7 @@ export class Association implements Timed {
     this.#localInitialTsn = c.localInitialTsn;
     this.#peerTag = c.peerTag;
     this.#tracker = new DataTracker(c.peerInitialTsn);
-    this.#peerRequestSeq = c.peerInitialTsn;
+    this.#peerInitialTsn = c.peerInitialTsn;
     this.#peerArwnd = c.peerReceiverWindow;
     this.#outboundStreams = c.outboundStreams;
     this.#inboundStreams = c.inboundStreams;
@@ -880,7 +848,7 @@ export class Association implements Timed {
     this.#t1At = undefined;
     this.#cookieEchoDue = false;
     this.#outstanding = new Outstanding(this.#localInitialTsn);
-    this.#requestSeq = this.#localInitialTsn;
+    this.#reconfig.start(this.#localInitialTsn, this.#peerInitialTsn);
     this.#cc = new CongestionControl(this.#o.mtu, this.#peerArwnd);
     this.#lastDataSentAt = now;
     this.#hbAt = now + this.#o.heartbeatInterval;
@@ -1166,160 +1134,29 @@ export class Association implements Timed {
   }
 
   // ---------------------------------------------------------------------------------------
-  // Stream reset (RFC 6525)
+  // Stream reset (RFC 6525): stream-reconfiguration.ts, with this association as its host
 
-  #handleReconfig(flags: number, value: Buffer, now: number): boolean {
-    if (!this.#dataState() || !this.#tracker) return true;
-    const chunk = ReConfigChunk.decode(flags, value);
-    if (!chunk) return false;
-    for (const p of chunk.params as RawTlv[]) {
-      switch (p.type) {
-        case ParameterType.OUTGOING_SSN_RESET_REQUEST: {
-          const req = OutgoingSsnResetRequest.decode(p.value);
-          if (req) this.#handleOutgoingResetRequest(req);
-          break;
-        }
-        case ParameterType.INCOMING_SSN_RESET_REQUEST: {
-          const req = IncomingSsnResetRequest.decode(p.value);
-          if (req) this.#handleIncomingResetRequest(req, now);
-          break;
-        }
-        case ParameterType.SSN_TSN_RESET_REQUEST: {
-          const req = SsnTsnResetRequest.decode(p.value);
-          if (req) this.#deny(req.requestSequenceNumber);
-          break;
-        }
-        case ParameterType.ADD_OUTGOING_STREAMS_REQUEST:
-        case ParameterType.ADD_INCOMING_STREAMS_REQUEST: {
-          const req = AddStreamsRequest.decode(p.type, p.value);
-          if (req) this.#deny(req.requestSequenceNumber);
-          break;
-        }
-        case ParameterType.RECONFIGURATION_RESPONSE: {
-          const res = ReconfigurationResponse.decode(p.value);
-          if (res) this.#handleReconfigResponse(res, now);
-          break;
-        }
-        default:
-          if (unrecognizedParameterAction(p.type).stop) return true;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Checks a request's sequence number (RFC 6525 §5.2.1): true for the next one expected;
-   * a retransmission of the last one gets its response again, anything else an error.
-   */
-  #newRequest(seq: number): boolean {
-    if (seq === this.#peerRequestSeq) {
-      this.#peerRequestSeq = tsnAdd(seq, 1);
-      return true;
-    }
-    const last = this.#lastResponse;
-    if (last && seq === last.responseSequenceNumber) this.#respond(seq, last.result);
-    else if (seq !== tsnAdd(this.#peerRequestSeq, -1))
-      this.#respond(seq, ReconfigurationResult.ERROR_BAD_SEQUENCE_NUMBER);
-    return false;
-  }
-
-  #respond(seq: number, result: number): void {
-    const res = new ReconfigurationResponse(seq, result);
-    this.#lastResponse = res;
-    this.#control.push(new ReConfigChunk([res]));
-  }
-
-  #deny(seq: number): void {
-    if (this.#newRequest(seq)) this.#respond(seq, ReconfigurationResult.DENIED);
-  }
-
-  /** The peer resets its outgoing streams (§5.2.2). */
-  #handleOutgoingResetRequest(req: OutgoingSsnResetRequest): void {
-    if (!this.#newRequest(req.requestSequenceNumber)) return;
-    const seq = req.requestSequenceNumber;
-    if (this.#deferredReset) {
-      this.#respond(seq, ReconfigurationResult.ERROR_REQUEST_ALREADY_IN_PROGRESS);
-      return;
-    }
-    if (tsnLt(this.#tracker!.cumulativeTsn, req.sendersLastAssignedTsn)) {
-      // E2: data sent before the reset is still on its way; hold what comes after it.
-      this.#deferredReset = { seq, lastTsn: req.sendersLastAssignedTsn, streams: req.streams };
-      this.#reassembly.deferReset(req.sendersLastAssignedTsn, req.streams);
-      this.#respond(seq, ReconfigurationResult.IN_PROGRESS);
-      return;
-    }
-    this.#performIncomingReset(seq, req.streams);
-  }
-
-  #performIncomingReset(seq: number, streams: readonly number[]): void {
-    this.#reassembly.resetStreams(streams);
-    this.#respond(seq, ReconfigurationResult.SUCCESS_PERFORMED);
-    this.#cb.onIncomingStreamsReset?.(streams, this.#now);
-  }
-
-  /** The peer asks us to reset our outgoing streams (§5.2.3): our request is the answer. */
-  #handleIncomingResetRequest(req: IncomingSsnResetRequest, now: number): void {
-    if (!this.#newRequest(req.requestSequenceNumber)) return;
-    this.#lastResponse = new ReconfigurationResponse(
-      req.requestSequenceNumber,
-      ReconfigurationResult.SUCCESS_PERFORMED,
-    );
-    this.#answeringIncomingSeq = req.requestSequenceNumber;
-    this.resetStreams(req.streams, now);
-  }
-
-  #handleReconfigResponse(res: ReconfigurationResponse, now: number): void {
-    const r = this.#resetInFlight;
-    if (!r || res.responseSequenceNumber !== r.request.requestSequenceNumber) return;
-    const streams = r.request.streams;
-    if (res.result === ReconfigurationResult.IN_PROGRESS) {
-      // §5.2.7: ask again after an RTO, without counting an error.
-      r.inProgress = true;
-      this.#reconfigAt = now + this.#rto.rto;
-      return;
-    }
-    this.#resetInFlight = undefined;
-    this.#reconfigAt = undefined;
-    this.#errorCount = 0;
-    const ok =
-      res.result === ReconfigurationResult.SUCCESS_PERFORMED ||
-      res.result === ReconfigurationResult.SUCCESS_NOTHING_TO_DO;
-    for (const id of streams) this.#sendQueue.resetDone(id, ok);
-    this.#cb.onOutgoingStreamsReset?.(streams, ok, now);
-    this.#wake(now);
-  }
-
-  /** A RE-CONFIG with our next Outgoing SSN Reset Request, when one can go (§5.1.2). */
-  #nextResetRequest(now: number): ReConfigChunk | undefined {
-    if (this.#resetInFlight || this.#resetQueue.size === 0) return undefined;
-    if (!this.#peerReconfig) {
-      const ids = [...this.#resetQueue];
-      this.#resetQueue.clear();
-      for (const id of ids) this.#sendQueue.resetDone(id, false);
-      this.#cb.onOutgoingStreamsReset?.(ids, false, now);
-      return undefined;
-    }
-    // Only streams whose messages before the reset all have their TSNs: the request names
-    // the last TSN assigned.
-    const ready: number[] = [];
-    for (const id of this.#resetQueue) {
-      if (!this.#sendQueue.readyForReset(id)) continue;
-      ready.push(id);
-      if (ready.length === 256) break;
-    }
-    if (ready.length === 0) return undefined;
-    for (const id of ready) this.#resetQueue.delete(id);
-    const request = new OutgoingSsnResetRequest(
-      this.#requestSeq,
-      this.#answeringIncomingSeq ?? tsnAdd(this.#peerRequestSeq, -1),
-      tsnAdd(this.#outstanding.nextTsn, -1),
-      ready,
-    );
-    this.#answeringIncomingSeq = undefined;
-    this.#requestSeq = tsnAdd(this.#requestSeq, 1);
-    this.#resetInFlight = { request, inProgress: false };
-    this.#reconfigAt = now + this.#rto.rto;
-    return new ReConfigChunk([request]);
+  #reconfigurationHost(): ReconfigurationHost {
+    return {
+      sendQueue: this.#sendQueue,
+      reassembly: this.#reassembly,
+      lastAssignedTsn: () => tsnAdd(this.#outstanding.nextTsn, -1),
+      cumulativeTsn: () => this.#tracker!.cumulativeTsn,
+      peerSupportsReconfig: () => this.#peerReconfig,
+      rto: () => this.#rto.rto,
+      timedOut: () => {
+        if (this.#countError()) return true;
+        this.#rto.backOff();
+        return false;
+      },
+      answered: () => {
+        this.#errorCount = 0;
+      },
+      send: (chunk) => this.#control.push(chunk),
+      wake: (now) => this.#wake(now),
+      onOutgoingReset: (ids, ok, now) => this.#cb.onOutgoingStreamsReset?.(ids, ok, now),
+      onIncomingReset: (ids, now) => this.#cb.onIncomingStreamsReset?.(ids, now),
+    };
   }
 
   // ---------------------------------------------------------------------------------------
@@ -1357,7 +1194,7 @@ export class Association implements Timed {
       }
       this.#sendData(now);
       // After the DATA: a reset can go once the messages before it have their TSNs.
-      const reconfig = this.#nextResetRequest(now);
+      const reconfig = this.#reconfig.nextRequest(now);
       if (reconfig) this.#add(reconfig);
     }
     if (!w.empty) this.#emit();
@@ -1480,7 +1317,8 @@ export class Association implements Timed {
     this.#terminated = true;
     this.#state = 'closed';
     this.#closeReason = reason;
-    this.#t1At = this.#t2At = this.#t3At = this.#sackAt = this.#hbAt = this.#reconfigAt = undefined;
+    this.#t1At = this.#t2At = this.#t3At = this.#sackAt = this.#hbAt = undefined;
+    this.#reconfig.deadline = undefined;
     this.#flushAt = undefined;
     this.#control = [];
     this.#cb.onClosed?.(reason);
