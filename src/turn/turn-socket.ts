@@ -70,8 +70,21 @@ export type TurnCoreOptions = Omit<
   'username' | 'password' | 'transport' | keyof TurnClientEvents
 >;
 
+/**
+ * A UDP socket owned elsewhere (an ICE host candidate's) that the allocation shares, as
+ * browsers do: the relayed candidate's mapped address is then that host candidate's
+ * server-reflexive address. The owner hands datagrams from the server (see matches()) to
+ * receive(), and closes the socket itself.
+ */
+export interface SharedUdpSocket {
+  readonly local: TransportAddress;
+  send(message: Buffer, address: string, port: number): void;
+}
+
 export interface TurnSocketOptions extends TurnCoreOptions {
   server: TurnServer;
+  /** turn: over UDP only: send through this socket instead of opening one. */
+  shared?: SharedUdpSocket;
   /** The local IP address to reach the server from; the system's choice when unset. */
   localAddress?: string;
   /** TLS: CAs (PEM) to trust instead of Node's bundle. */
@@ -95,6 +108,9 @@ export class TurnSocket {
   readonly #timer: DeadlineTimer;
   #client: TurnClient | undefined;
   #transport: ServerTransport | undefined;
+  /** The server's resolved address, once known (it changes with a redirect). */
+  #serverAddress = '';
+  #serverPort = 0;
   #promise: Promise<Allocation> | undefined;
   #settle: { resolve(a: Allocation): void; reject(e: TurnSocketError): void } | undefined;
   #closing: Promise<void> | undefined;
@@ -130,6 +146,26 @@ export class TurnSocket {
   /** The local address and port the server is reached from. */
   get local(): TransportAddress | undefined {
     return this.#transport?.local;
+  }
+
+  /** The server's IP address and port once resolved: where shared-socket datagrams come from. */
+  get serverAddress(): TransportAddress | undefined {
+    return this.#serverPort === 0
+      ? undefined
+      : { address: this.#serverAddress, port: this.#serverPort };
+  }
+
+  /** Whether a datagram from `address`:`port` on a shared socket is this server's. */
+  matches(address: string, port: number): boolean {
+    return port === this.#serverPort && address === this.#serverAddress;
+  }
+
+  /** A datagram from the server on the shared socket. */
+  receive(message: Buffer): void {
+    const client = this.#client;
+    if (client === undefined) return;
+    client.handleMessage(message, now());
+    this.#arm();
   }
 
   /** Makes the allocation; rejects with a TurnSocketError (701 when the server cannot be reached). */
@@ -187,6 +223,8 @@ export class TurnSocket {
     const { server } = this;
     if (server.secure && server.transport === 'udp')
       return this.#fail(ERROR_UNREACHABLE, 'turns: over UDP (DTLS) is not supported');
+    if (this.#options.shared && this.relayProtocol !== 'udp')
+      return this.#fail(ERROR_UNREACHABLE, 'a shared socket carries turn: over UDP only');
     let address = host;
     if (ipFamily(host) === undefined) {
       try {
@@ -202,6 +240,8 @@ export class TurnSocket {
     }
     if (this.#closed) return;
     this.#tried.add(`${address}:${port}`);
+    this.#serverAddress = address;
+    this.#serverPort = port;
     const client = new TurnClient({
       ...this.#options,
       username: server.username,
@@ -218,30 +258,33 @@ export class TurnSocket {
       onClosed: () => this.#finish(),
     });
     this.#client = client;
+    const shared = this.#options.shared;
     try {
-      this.#transport = await openServerTransport(
-        {
-          transport: this.relayProtocol,
-          address,
-          port,
-          localAddress: this.#options.localAddress,
-          servername,
-          ca: this.#options.ca,
-          rejectUnauthorized: this.#options.rejectUnauthorized,
-          connectTimeout: this.#options.connectTimeout ?? 10_000,
-          signal: this.#abort.signal,
-        },
-        {
-          onMessage: (message) => {
-            client.handleMessage(message, now());
-            this.#arm();
-          },
-          onError: (text) => {
-            client.handleTransportError(text);
-            this.#arm();
-          },
-        },
-      );
+      this.#transport = shared
+        ? sharedTransport(shared, address, port)
+        : await openServerTransport(
+            {
+              transport: this.relayProtocol,
+              address,
+              port,
+              localAddress: this.#options.localAddress,
+              servername,
+              ca: this.#options.ca,
+              rejectUnauthorized: this.#options.rejectUnauthorized,
+              connectTimeout: this.#options.connectTimeout ?? 10_000,
+              signal: this.#abort.signal,
+            },
+            {
+              onMessage: (message) => {
+                client.handleMessage(message, now());
+                this.#arm();
+              },
+              onError: (text) => {
+                client.handleTransportError(text);
+                this.#arm();
+              },
+            },
+          );
     } catch (error) {
       this.#client = undefined;
       if (this.#closed || this.#closing) return this.#finish();
@@ -328,4 +371,17 @@ export class TurnSocket {
   #arm(): void {
     if (this.#client !== undefined) this.#timer.armFor(this.#client);
   }
+}
+
+function sharedTransport(shared: SharedUdpSocket, address: string, port: number): ServerTransport {
+  let open = true;
+  return {
+    local: shared.local,
+    send(message) {
+      if (open) shared.send(message, address, port);
+    },
+    close() {
+      open = false;
+    },
+  };
 }

@@ -4,6 +4,7 @@
  * a refresh answered with 438 once the nonce went stale, then done; deallocation on close.
  */
 import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
 import { describe, it } from 'node:test';
 import { type TurnServerError, TurnSocket } from '../../src/turn/turn-socket.js';
 import { needsCoturn, startCoturn } from './coturn.js';
@@ -11,7 +12,7 @@ import { sleep, udpPeer, waitFor } from './live.js';
 
 const refreshed = /refreshed, realm=<purertc.test>, username=<user>, lifetime=600/g;
 
-describe('coturn', { concurrency: 3 }, () => {
+describe('coturn', { concurrency: 4 }, () => {
   for (const transport of ['udp', 'tcp', 'tls'] as const) {
     it(
       `${transport}: allocate, permission, data both ways, channel, refresh, deallocate`,
@@ -79,4 +80,40 @@ describe('coturn', { concurrency: 3 }, () => {
       },
     );
   }
+
+  it(
+    'udp on a shared socket: the mapped address is that socket, datagrams routed by source',
+    needsCoturn(),
+    async (t) => {
+      const coturn = await startCoturn(t);
+      const host = createSocket('udp4');
+      await new Promise<void>((resolve) => host.bind(0, '127.0.0.1', resolve));
+      t.after(() => host.close());
+      const local = { address: '127.0.0.1', port: host.address().port };
+      const direct: string[] = [];
+      const received: string[] = [];
+      const turn = new TurnSocket({
+        server: coturn.server('udp'),
+        shared: { local, send: (message, address, port) => host.send(message, port, address) },
+        onData: (data) => received.push(data.toString()),
+      });
+      t.after(() => turn.close());
+      host.on('message', (message, from) => {
+        if (turn.matches(from.address, from.port)) turn.receive(message);
+        else direct.push(message.toString());
+      });
+      const { relayed, mapped } = await turn.allocate();
+      assert.deepEqual(mapped, local);
+      assert.deepEqual(turn.serverAddress, { address: '127.0.0.1', port: coturn.port });
+      const peer = await udpPeer(t);
+      turn.send(Buffer.from('relayed'), '127.0.0.1', peer.port);
+      await waitFor('data at the peer', () => peer.received.length === 1);
+      peer.socket.send('back', relayed.port, relayed.address);
+      peer.socket.send('direct', local.port, local.address);
+      await waitFor('both datagrams', () => received.length === 1 && direct.length === 1);
+      assert.deepEqual([received, direct], [['back'], ['direct']]);
+      await turn.close();
+      assert.equal(turn.state, 'closed');
+    },
+  );
 });
