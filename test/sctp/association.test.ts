@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ChunkType } from '../../src/sctp/chunk.js';
+import { InitAckChunk } from '../../src/sctp/chunks/init-ack.js';
 import { crc32c as crc } from '../../src/sctp/crc32c.js';
 import { CauseCode } from '../../src/sctp/error-cause.js';
+import { ChunkReader } from '../../src/sctp/packet.js';
+import type { RawTlv } from '../../src/sctp/tlv.js';
 import { SimNetwork } from '../support/simnet.js';
 import { A, B, chunkTypes, connectedPair, makePeer } from './harness.js';
 
@@ -212,4 +215,48 @@ test('unknown chunk types are skipped or stop the packet by their upper bits, an
   send([unknown(0xfe), heartbeat]);
   net.run({ timeout: 50 });
   assert.equal(errors.length, 1);
+});
+
+test('INIT: tag 0 only, alone in its packet; unknown parameters by their upper bits', () => {
+  const net = new SimNetwork({ delay: 1 });
+  const b = makePeer(net, B, A);
+  const replies: Buffer[] = [];
+  net.bind(A, (d) => replies.push(d));
+  const param = (type: number) => Buffer.from([type >> 8, type & 0xff, 0, 6, 0xab, 0xcd, 0, 0]);
+  const init = (tag: number, params: Buffer[], extra: Buffer[] = []) => {
+    const body = Buffer.concat(params);
+    const chunk = Buffer.alloc(20 + body.length);
+    chunk[0] = ChunkType.INIT;
+    chunk.writeUInt16BE(20 + body.length - (params.length > 0 ? 2 : 0), 2);
+    chunk.writeUInt32BE(0x11223344, 4); // Initiate Tag
+    chunk.writeUInt32BE(65536, 8);
+    chunk.writeUInt16BE(10, 12);
+    chunk.writeUInt16BE(10, 14);
+    chunk.writeUInt32BE(1, 16);
+    body.copy(chunk, 20);
+    const p = Buffer.concat([Buffer.alloc(12), chunk, ...extra]);
+    p.writeUInt16BE(5000, 0);
+    p.writeUInt16BE(5000, 2);
+    p.writeUInt32BE(tag, 4);
+    p.writeUInt32LE(crc(p), 8);
+    net.send(A, B, p);
+    net.run({ timeout: 10 });
+  };
+  init(5, []);
+  assert.equal(replies.length, 0, 'an INIT must carry tag 0');
+  init(0, [], [Buffer.from([11, 0, 0, 4])]);
+  assert.equal(replies.length, 0, 'an INIT must be alone in its packet');
+  // 0xc123: skip and report; 0x8123: skip silently; 0x4123: report and stop; then 0xc124 unseen.
+  init(0, [param(0xc123), param(0x8123), param(0x4123), param(0xc124)]);
+  assert.equal(replies.length, 1);
+  const reply = replies[0]!;
+  assert.equal(reply.readUInt32BE(4), 0x11223344, 'the INIT ACK carries the Initiate Tag');
+  const r = new ChunkReader().reset(reply);
+  assert.ok(r.next());
+  assert.equal(r.type, ChunkType.INIT_ACK);
+  const reported = (InitAckChunk.decode(0, r.value)!.params as RawTlv[])
+    .filter((p) => p.type === 8)
+    .map((p) => p.value.readUInt16BE(0));
+  assert.deepEqual(reported, [0xc123, 0x4123]);
+  assert.equal(b.assoc.state, 'closed', 'still no state kept');
 });
