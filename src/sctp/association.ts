@@ -406,17 +406,10 @@ export class Association implements Timed {
   // Timers
 
   nextDeadline(): number | undefined {
-    let d = this.#flushAt;
-    for (const t of [
-      this.#t1At,
-      this.#t2At,
-      this.#t3At,
-      this.#sackAt,
-      this.#hbAt,
-      this.#reconfig.deadline,
-    ])
-      if (t !== undefined && (d === undefined || t < d)) d = t;
-    return d;
+    return earliest(
+      earliest(earliest(this.#flushAt, this.#t1At), earliest(this.#t2At, this.#t3At)),
+      earliest(earliest(this.#sackAt, this.#hbAt), this.#reconfig.deadline),
+    );
   }
 
   handleTimeout(now: number): void {
@@ -681,8 +674,8 @@ export class Association implements Timed {
         this.#control.push(this.#shutdownChunk());
         this.#t2At = now + this.#rto.rto;
       }
+      this.#reconfig.checkDeferred(now);
     }
-    if (this.#dataInPacket) this.#reconfig.checkDeferred(now);
     this.flush(now);
   }
 
@@ -1354,6 +1347,10 @@ function readInitParams(params: readonly RawTlv[]): InitParams {
     }
   }
   return p;
+}
+
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || (b !== undefined && b < a) ? b : a;
 }
 
 /** A random verification tag: never 0 (§5.3.1), and not `avoid`. */
