@@ -39,6 +39,7 @@ import {
   generateCertificate,
   type RTCCertificate,
 } from './RTCCertificate.js';
+import type { RTCDataChannel, RTCDataChannelInit } from './RTCDataChannel.js';
 import type { RTCIceCandidate, RTCIceCandidateInit } from './RTCIceCandidate.js';
 import { createReceiver, type RTCRtpReceiver } from './RTCRtpReceiver.js';
 import {
@@ -697,7 +698,7 @@ export class RTCPeerConnection extends EventTarget {
     return this.#s.sctpTransport;
   }
 
-  createDataChannel(label: string, dataChannelDict: Record<string, unknown> = {}): EventTarget {
+  createDataChannel(label: string, dataChannelDict: RTCDataChannelInit = {}): RTCDataChannel {
     if (arguments.length === 0) {
       throw new TypeError("Failed to execute 'createDataChannel': 1 argument required.");
     }

@@ -10,11 +10,12 @@ import type { RTCDtlsTransport } from './RTCDtlsTransport.js';
 export type RTCSctpTransportState = 'connecting' | 'connected' | 'closed';
 
 /**
- * canSendSize of "update the data max message size": the bytes we can send in one
- * message. SCTP fragments any message and the send queue holds it whole, so we have no
- * limit of our own (0); the peer's a=max-message-size alone bounds messages.
+ * canSendSize of "update the data max message size": the size of a channel's local send
+ * buffer. It bounds bufferedAmount ([[MaxBufferSize]]) and, when the peer sets no limit,
+ * the message size; 16 MiB, as Chromium, lets bufferedAmount-paced senders keep a fast
+ * path full while keeping memory bounded.
  */
-export const canSendSize = 0;
+export const canSendSize = 16 * 1024 * 1024;
 
 interface SctpTransportSlots {
   sctpTransportState: RTCSctpTransportState;
@@ -106,6 +107,11 @@ export function setSctpConnected(transport: RTCSctpTransport, maxChannels: numbe
   const s = slotsOf(transport);
   s.maxChannels = maxChannels;
   s.sctpTransportState = 'connected';
+}
+
+/** [[MaxBufferSize]]. */
+export function sctpMaxBufferSize(transport: RTCSctpTransport): number | null {
+  return slotsOf(transport).maxBufferSize;
 }
 
 /** Sets [[SctpTransportState]]; returns whether it changed. */

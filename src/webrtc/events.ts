@@ -1,6 +1,7 @@
 /**
  * The events RTCPeerConnection fires (W3C webrtc-pc "Event summary"):
- * RTCPeerConnectionIceEvent, RTCPeerConnectionIceErrorEvent and RTCTrackEvent. Each constructor converts its init dictionary as WebIDL does:
+ * RTCPeerConnectionIceEvent, RTCPeerConnectionIceErrorEvent, RTCTrackEvent, and
+ * RTCDataChannelEvent (which lives with RTCDataChannel and is re-exported here). Each constructor converts its init dictionary as WebIDL does:
  * required members and interface types are checked, numbers and strings converted.
  */
 import type { EventInit } from './event-handler.js';
@@ -193,3 +194,5 @@ export class RTCTrackEvent extends Event {
     return this.#transceiver;
   }
 }
+
+export { RTCDataChannelEvent, type RTCDataChannelEventInit } from './RTCDataChannel.js';

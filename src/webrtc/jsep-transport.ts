@@ -73,6 +73,10 @@ export function newIceCredentials(): { ufrag: string; pwd: string } {
   return { ufrag: iceString(4), pwd: iceString(24) };
 }
 
+function closeAgent(agent: UdpIceAgent): void {
+  agent.close();
+}
+
 /** Datagrams kept for a DTLS connection not started yet (a ClientHello racing the answer). */
 const MAX_EARLY_DATAGRAMS = 8;
 
@@ -123,7 +127,11 @@ export class JsepTransport {
       localParameters: { usernameFragment: ufrag, password: pwd },
       stunServers: options.stunServers,
       onLocalCandidate: (c) => this.#listener.candidateGathered(this, c),
-      onGatheringStateChange: (state) => this.#listener.gatheringStateChanged(this, state),
+      // 'gathering' is reported when gathering is asked for (below), not once the
+      // sockets are bound, so that every transport of a description starts together.
+      onGatheringStateChange: (state) => {
+        if (state === 'complete') this.#listener.gatheringStateChanged(this, state);
+      },
       onStateChange: (state) => this.#onIceState(state),
       onSelectedPairChange: (pair) => {
         this.selectedPairChanges++;
@@ -144,6 +152,7 @@ export class JsepTransport {
   startGathering(): void {
     if (this.closed || this.gathering) return;
     this.gathering = true;
+    this.#listener.gatheringStateChanged(this, 'gathering');
     // No relay without TURN: a relay-only generation gathers nothing and completes.
     if (this.#options.relayOnly()) this.agent.agent.gather([], now());
     else this.agent.gather().catch(() => {});
@@ -280,14 +289,18 @@ export class JsepTransport {
     }
   }
 
-  /** Ends DTLS with close_notify, stops ICE, and releases the sockets and timers. */
+  /**
+   * Ends DTLS with close_notify, stops ICE, and releases the sockets and timers. The
+   * sockets close one turn of the event loop later: node:dgram sends on the next tick,
+   * and the last datagrams (an SCTP ABORT, the close_notify) must leave first.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.#rider = undefined;
     this.connection?.close();
-    this.agent.close();
     this.#timer.close();
     this.#early = [];
+    setImmediate(closeAgent, this.agent);
   }
 }

@@ -15,6 +15,7 @@ import type { ConnectionLink } from './connection-link.js';
 import type { JsepTransport } from './jsep-transport.js';
 import type { MediaStream } from './MediaStream.js';
 import type { RTCCertificate } from './RTCCertificate.js';
+import type { RTCDataChannel } from './RTCDataChannel.js';
 import type { RTCDtlsTransportState } from './RTCDtlsTransport.js';
 import type { RTCIceTransport } from './RTCIceTransport.js';
 import { type RTCRtpTransceiver, transceiverSlots } from './RTCRtpTransceiver.js';
@@ -131,8 +132,7 @@ export interface PeerConnectionSlots {
   localIceCredentialsToReplace: Set<string>;
   sctpTransport: RTCSctpTransport | null;
   lastStableStateSctpTransport: RTCSctpTransport | null;
-  /** [[DataChannels]]. */
-  dataChannels: EventTarget[];
+  dataChannels: RTCDataChannel[];
   /** createDataChannel() has been called (negotiation needs a data section from then on). */
   dataChannelCreated: boolean;
   transceivers: RTCRtpTransceiver[];

@@ -30,6 +30,7 @@ import {
 import { type MediaStreamTrack, setTrackMuted } from './MediaStreamTrack.js';
 import { updateNegotiationNeeded } from './negotiation-needed.js';
 import { DescriptionRecord, type PeerConnectionSlots } from './peer-connection-state.js';
+import type { RTCDataChannel } from './RTCDataChannel.js';
 import { RTCError, RTCErrorEvent } from './RTCError.js';
 import { createReceiver, receiverSlots } from './RTCRtpReceiver.js';
 import {
@@ -57,6 +58,7 @@ import {
   prohibited,
   releaseEarlyCandidates,
   transportsReleased,
+  updateAggregateStates,
 } from './transport-events.js';
 
 type ApplicableType = Exclude<RTCSdpType, 'rollback'>;
@@ -74,7 +76,7 @@ interface Changes {
   muteTracks: MediaStreamTrack[];
   addList: [MediaStream, MediaStreamTrack][];
   removeList: [MediaStream, MediaStreamTrack][];
-  errorList: EventTarget[];
+  errorList: RTCDataChannel[];
 }
 
 /** Whether `type` may be applied in the current state (RFC 9429 §5.5, §5.6). */
@@ -788,6 +790,7 @@ function finish(s: PeerConnectionSlots, old: string, changes: Changes): void {
     updateNegotiationNeeded(s);
   }
   if (s.signalingState !== old) s.target.dispatchEvent(new Event('signalingstatechange'));
+  updateAggregateStates(s);
   for (const channel of changes.errorList) {
     channel.dispatchEvent(
       new RTCErrorEvent('error', {

@@ -372,7 +372,6 @@ export function transportsReleased(
     s.transports.delete(t);
     t.close();
   }
-  // The states derived from the transports change with the set of transports too.
   queueTask(() => {
     if (s.isClosed) return;
     for (const t of closing) {
@@ -384,12 +383,15 @@ export function transportsReleased(
       }
       updateDtlsState(t.dtls, 'closed');
     }
-    updateAggregateStates(s);
   });
 }
 
-/** Derives the connection's gathering, ICE connection and connection states again, with events. */
-function updateAggregateStates(s: PeerConnectionSlots): void {
+/**
+ * Derives the connection's gathering, ICE connection and connection states again, with
+ * events: run when a description changed the set of transports ("the state may advance
+ * directly from one state to another").
+ */
+export function updateAggregateStates(s: PeerConnectionSlots): void {
   const gathering = deriveIceGatheringState(s);
   const ice = deriveIceConnectionState(s);
   const gatheringChanged = gathering !== s.iceGatheringState;

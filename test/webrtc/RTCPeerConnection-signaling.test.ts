@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { RTCDtlsTransport } from '../../src/webrtc/RTCDtlsTransport.js';
 import { RTCError } from '../../src/webrtc/RTCError.js';
+import type { RTCSctpTransport } from '../../src/webrtc/RTCSctpTransport.js';
 import { RTCSessionDescription } from '../../src/webrtc/RTCSessionDescription.js';
 import { once, pc, record, settle } from './pc-helpers.js';
 
@@ -228,6 +230,7 @@ test('close() is synchronous, fires nothing, and makes later calls fail', async 
     name: 'InvalidStateError',
   });
   assert.throws(() => a.addTransceiver('audio'), { name: 'InvalidStateError' });
+  assert.throws(() => a.createDataChannel('x'), { name: 'InvalidStateError' });
   assert.throws(() => a.setConfiguration({}), { name: 'InvalidStateError' });
   let settled = false;
   pending.then(
@@ -238,4 +241,24 @@ test('close() is synchronous, fires nothing, and makes later calls fail', async 
   assert.equal(settled, false, 'an operation in flight never settles after close');
   assert.deepEqual(log, []);
   assert.equal(a.getTransceivers()[0]!.currentDirection, 'stopped');
+});
+
+test('a data-channel exchange makes the RTCSctpTransport on both sides', async (t) => {
+  const a = pc(t);
+  const b = pc(t);
+  a.createDataChannel('x');
+  assert.equal(a.sctp, null);
+  await a.setLocalDescription();
+  assert.equal(a.sctp, null, 'not before the answer');
+  await b.setRemoteDescription(a.localDescription!);
+  assert.ok(b.sctp, 'a remote offer with SCTP makes it');
+  assert.equal(b.sctp.state, 'connecting');
+  await b.setLocalDescription();
+  await a.setRemoteDescription(b.localDescription!);
+  const sctp = a.sctp as RTCSctpTransport | null;
+  assert.ok(sctp);
+  assert.equal(sctp.state, 'connecting');
+  assert.equal(sctp.maxMessageSize, 262144);
+  assert.equal(sctp.maxChannels, null);
+  assert.ok(sctp.transport instanceof RTCDtlsTransport);
 });

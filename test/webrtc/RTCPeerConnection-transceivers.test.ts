@@ -273,6 +273,8 @@ test('negotiationneeded: once per batch of changes, only when stable, not after 
   a.addEventListener('negotiationneeded', () => count++);
   a.addTransceiver('audio');
   a.addTransceiver('video');
+  a.createDataChannel('x');
+  a.createDataChannel('y');
   assert.equal(count, 0, 'fired from a task');
   await settle();
   assert.equal(count, 1);
