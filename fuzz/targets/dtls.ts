@@ -72,6 +72,8 @@ export class DtlsLink {
   now = 0;
   /** Sees every datagram sent, before it is queued (capture.ts records them). */
   onDatagram: ((to: 'client' | 'server', datagram: Buffer) => void) | undefined;
+  /** Application data each side receives. */
+  onData: ((at: 'client' | 'server', data: Buffer) => void) | undefined;
   readonly client: Side;
   readonly server: Side;
 
@@ -102,7 +104,8 @@ export class DtlsLink {
           (role === 'client' ? this.server : this.client).inbox.push(Buffer.from(d));
         },
         onStateChange: (s) => side.states.push(s),
-        onData: () => {
+        onData: (d) => {
+          this.onData?.(role, d);
           if (side.connection.state !== 'connected') side.dataOutsideSession++;
         },
         mtu,
