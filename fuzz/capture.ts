@@ -15,6 +15,7 @@ import { DataChannelOpen } from '../src/datachannel/data-channel-open.js';
 import { demultiplex } from '../src/net/demux.js';
 import { connect, simPeer, stunServer } from '../test/ice/sim.js';
 import { type Datagram, prng, SimNetwork } from '../test/support/simnet.js';
+import { allocated, CLIENT, harness } from '../test/turn/harness.js';
 import { DtlsLink, dtlsCertificates } from './targets/dtls.js';
 import { ICE_LOCAL, ICE_REMOTE } from './targets/ice.js';
 import { SctpLink } from './targets/sctp.js';
@@ -150,6 +151,27 @@ function captureSctp(r: DatagramRecorder): void {
   link.settle(45_000);
 }
 
+/** TURN: what the server sends a client through an allocation, permissions, a channel, data both ways, a refresh and the release. */
+function captureTurn(r: DatagramRecorder): void {
+  const h = harness();
+  r.tap(h.net, (d) =>
+    d.to.address === CLIENT.address && d.to.port === CLIENT.port ? ['turn', 'stun'] : [],
+  );
+  allocated(h);
+  h.client.sendTo(Buffer.from('via an indication'), '198.51.100.1', 7000, h.net.now);
+  h.net.advance(100);
+  h.peer.send(Buffer.from('back as a Data indication'), h.server.options.relay);
+  h.client.bindChannel('198.51.100.1', 7000, h.net.now);
+  h.net.advance(100);
+  h.client.sendTo(Buffer.from('over the channel'), '198.51.100.1', 7000, h.net.now);
+  h.peer.send(Buffer.from('back as ChannelData'), h.server.options.relay);
+  h.net.advance(100);
+  h.client.refresh(h.net.now);
+  h.net.advance(100);
+  h.client.close(h.net.now);
+  h.net.advance(3000);
+}
+
 /** DCEP messages of each channel type, and an ACK. */
 function captureDcep(r: DatagramRecorder): void {
   for (const [type, parameter, label, protocol] of [
@@ -171,5 +193,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   await captureDtls(r);
   captureSctp(r);
   captureDcep(r);
+  captureTurn(r);
   r.write('sim');
 }

@@ -66,6 +66,8 @@ export interface RunReport {
 }
 
 const CORPUS_LIMIT = 4096;
+/** Bytes the corpus may hold, so that its growth does not pass for a leak of the target. */
+const CORPUS_BYTES = 8 * 1024 * 1024;
 const HEAP_SAMPLE_MS = 1000;
 const MB = 1024 * 1024;
 
@@ -92,6 +94,7 @@ export async function runTarget(target: FuzzTarget, options: RunOptions): Promis
   const savedDir = options.corpusDir && join(options.corpusDir, target.name);
   const saved = savedDir ? readSaved(savedDir) : [];
   const corpus = [...seeds, ...saved];
+  let corpusBytes = 0;
   const coverage = options.coverage === false ? undefined : new Coverage(SOURCE_ROOT);
   const gc = garbageCollector();
   const slowMs = options.slowMs ?? 500;
@@ -167,7 +170,8 @@ export async function runTarget(target: FuzzTarget, options: RunOptions): Promis
       options.onInput?.(sessionSeed, i, input);
       const t0 = performance.now();
       try {
-        instance.feed(input);
+        const pending = instance.feed(input);
+        if (pending) await pending;
       } catch (e) {
         iterations++;
         report('exception', e, session, sessionSeed, inputs);
@@ -177,7 +181,7 @@ export async function runTarget(target: FuzzTarget, options: RunOptions): Promis
       iterations++;
       // A slow input is timed again in a fresh session: on a busy machine a pause of the
       // whole process is not the input's doing.
-      if (ms > slowMs) ms = Math.min(ms, retime(target, context, sessionSeed, inputs));
+      if (ms > slowMs) ms = Math.min(ms, await retime(target, context, sessionSeed, inputs));
       if (ms > slowest) slowest = ms;
       if (ms > slowMs)
         report(
@@ -188,8 +192,15 @@ export async function runTarget(target: FuzzTarget, options: RunOptions): Promis
           inputs,
         );
       if (coverage && coverage.take() > 0) {
-        if (corpus.length < CORPUS_LIMIT) corpus.push(input);
-        else corpus[seeds.length + mutator.int(CORPUS_LIMIT - seeds.length)] = input;
+        if (corpus.length < CORPUS_LIMIT && corpusBytes + input.length <= CORPUS_BYTES) {
+          corpus.push(input);
+          corpusBytes += input.length;
+        } else if (corpus.length > seeds.length) {
+          // Full: the new input takes the place of an earlier find.
+          const at = seeds.length + mutator.int(corpus.length - seeds.length);
+          corpusBytes += input.length - corpus[at]!.length;
+          corpus[at] = input;
+        }
         if (savedDir) save(savedDir, input);
       }
     }
@@ -236,24 +247,24 @@ export async function replay(
   const context = await target.prepare?.();
   const session = target.session(context, prng(sessionSeed));
   try {
-    for (const input of inputs) session.feed(input);
+    for (const input of inputs) await session.feed(input);
   } finally {
     session.close?.();
   }
 }
 
 /** How long the last of `inputs` takes when the session is replayed. */
-function retime(
+async function retime(
   target: FuzzTarget,
   context: unknown,
   sessionSeed: number,
   inputs: readonly Buffer[],
-): number {
+): Promise<number> {
   const session = target.session(context, prng(sessionSeed));
   try {
-    for (const input of inputs.slice(0, -1)) session.feed(input);
+    for (const input of inputs.slice(0, -1)) await session.feed(input);
     const t0 = performance.now();
-    session.feed(inputs.at(-1)!);
+    await session.feed(inputs.at(-1)!);
     return performance.now() - t0;
   } catch {
     return Number.POSITIVE_INFINITY; // not the same session: keep the first measure

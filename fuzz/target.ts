@@ -3,10 +3,11 @@ import type { Random } from './mutate.js';
 
 export interface FuzzSession {
   /**
-   * One input (a datagram, a record, a description). Throws when the layer let an exception
-   * out or broke an invariant the target checks (a bound exceeded, a wrong state).
+   * One input (a datagram, a record, a description). Throws (or rejects) when the layer let
+   * an exception out or broke an invariant the target checks (a bound exceeded, a wrong
+   * state). Asynchronous for the W3C API, whose operations return promises.
    */
-  feed(input: Buffer): void;
+  feed(input: Buffer): void | Promise<void>;
   /** Releases what the session holds (timers, state), so that memory can be watched. */
   close?(): void;
 }

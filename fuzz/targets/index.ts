@@ -11,8 +11,10 @@ const loaders: Record<string, () => Promise<FuzzTarget>> = {
   'dtls-record': async () => (await import('./dtls.js')).dtlsRecordTarget as FuzzTarget,
   sctp: async () => (await import('./sctp.js')).sctpTarget,
   dcep: async () => (await import('./dcep.js')).dcepTarget,
+  turn: async () => (await import('./turn.js')).turnTarget,
   sdp: async () => (await import('./sdp.js')).sdpTarget,
   candidate: async () => (await import('./sdp.js')).candidateTarget,
+  'sdp-apply': async () => (await import('./webrtc.js')).webrtcTarget,
 };
 
 export const targetNames: readonly string[] = Object.keys(loaders);

@@ -16,6 +16,7 @@ import { validateSdp } from '../../src/sdp/validate.js';
 import { RTCIceCandidate } from '../../src/webrtc/RTCIceCandidate.js';
 import { RTCSessionDescription } from '../../src/webrtc/RTCSessionDescription.js';
 import { type FuzzTarget, invariant } from '../target.js';
+import { specError } from './spec-errors.js';
 
 const FIXTURES = new URL('../../test/sdp/fixtures/', import.meta.url);
 
@@ -39,7 +40,7 @@ function candidateLines(): string[] {
   return [...events.map((e) => e.candidate), ...inSdp];
 }
 
-const SDP_DICTIONARY = [
+export const SDP_DICTIONARY = [
   'a=group:BUNDLE 0 1',
   'a=ice-ufrag:',
   'a=ice-pwd:',
@@ -99,12 +100,12 @@ function exerciseCandidate(text: string): void {
   }
 }
 
-/** Only the exceptions webidl and the spec name may leave a constructor. */
+/** Only the exceptions WebIDL and the spec name may leave a constructor. */
 function construct(make: () => unknown): void {
   try {
     make();
   } catch (e) {
-    if (!(e instanceof TypeError)) throw e;
+    if (!specError(e)) throw e;
   }
 }
 

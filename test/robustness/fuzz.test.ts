@@ -20,8 +20,10 @@ const ITERATIONS: Record<string, number> = {
   'dtls-record': 1200,
   sctp: 2000,
   dcep: 2000,
+  turn: 2500,
   sdp: 800,
   candidate: 1500,
+  'sdp-apply': 500,
 };
 
 describe('fuzz targets', { concurrency: 2 }, () => {
