@@ -40,7 +40,17 @@ export interface AnswerResult {
   bundleGroups: string[][];
 }
 
-const RTP_PROTOS = new Set(['UDP/TLS/RTP/SAVPF', 'TCP/DTLS/RTP/SAVPF', 'UDP/TLS/RTP/SAVP']);
+/** RFC 9429 §5.8.1: every RTP profile an offer may use is accepted (DTLS-SRTP regardless). */
+const RTP_PROTOS = new Set([
+  'RTP/AVP',
+  'RTP/AVPF',
+  'RTP/SAVP',
+  'RTP/SAVPF',
+  'TCP/DTLS/RTP/SAVP',
+  'TCP/DTLS/RTP/SAVPF',
+  'UDP/TLS/RTP/SAVP',
+  'UDP/TLS/RTP/SAVPF',
+]);
 const DATA_PROTOS = new Set(['UDP/DTLS/SCTP', 'TCP/DTLS/SCTP']);
 
 /** RFC 3264 §6.1: the answer's direction from ours and the offered one, seen from our side. */

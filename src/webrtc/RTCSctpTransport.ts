@@ -18,6 +18,7 @@ export type RTCSctpTransportState = 'connecting' | 'connected' | 'closed';
 export const canSendSize = 16 * 1024 * 1024;
 
 interface SctpTransportSlots {
+  transport: RTCDtlsTransport;
   sctpTransportState: RTCSctpTransportState;
   maxMessageSize: number | null;
   maxBufferSize: number | null;
@@ -31,7 +32,6 @@ export class RTCSctpTransport extends EventTarget {
   // Event handler IDL attributes, defined by defineEventHandlers below.
   declare onstatechange: EventHandler;
 
-  readonly #transport: RTCDtlsTransport;
   readonly #s: SctpTransportSlots;
 
   static {
@@ -42,8 +42,8 @@ export class RTCSctpTransport extends EventTarget {
   constructor(key: symbol, transport: RTCDtlsTransport, initialState: RTCSctpTransportState) {
     super();
     if (key !== token) throw new TypeError('Illegal constructor');
-    this.#transport = transport;
     this.#s = {
+      transport,
       sctpTransportState: initialState,
       maxMessageSize: null,
       maxBufferSize: null,
@@ -52,7 +52,7 @@ export class RTCSctpTransport extends EventTarget {
   }
 
   get transport(): RTCDtlsTransport {
-    return this.#transport;
+    return this.#s.transport;
   }
 
   get state(): RTCSctpTransportState {
@@ -100,6 +100,11 @@ export function updateMaxMessageSize(
     s.maxMessageSize = Math.min(remoteMaxMessageSize, canSendSize);
     s.maxBufferSize = Math.max(remoteMaxMessageSize, canSendSize);
   }
+}
+
+/** The DTLS transport the association runs over, which changes when an answer bundles it. */
+export function setSctpDtlsTransport(transport: RTCSctpTransport, dtls: RTCDtlsTransport): void {
+  slotsOf(transport).transport = dtls;
 }
 
 /** The connected procedure's first part: [[MaxChannels]] and the state (the event is the caller's). */

@@ -45,6 +45,8 @@ export interface TransportListener {
   ): void;
   /** A DTLS application data record (an SCTP packet). */
   dtlsData(t: JsepTransport, record: Buffer): void;
+  /** The DTLS association was dropped for a new one (RFC 8842 §5); called synchronously. */
+  dtlsRestarted(t: JsepTransport): void;
 }
 
 export interface TransportOptions {
@@ -106,6 +108,8 @@ export class JsepTransport {
   readonly #timer: DeadlineTimer;
   #early: Buffer[] = [];
   #remoteFingerprints: DtlsFingerprint[] = [];
+  /** The fingerprints the current connection checks the peer against. */
+  #connectionFingerprints: DtlsFingerprint[] = [];
   /** Something riding on DTLS (the SCTP association) that the shared timer also drives. */
   #rider: { nextDeadline(): number | undefined; handleTimeout(now: number): void } | undefined;
 
@@ -189,8 +193,10 @@ export class JsepTransport {
     this.agent.setRemoteParameters({ usernameFragment: ufrag, password: pwd });
     if (fingerprints.length > 0) {
       this.#remoteFingerprints = [...fingerprints];
-      this.connection?.setRemoteFingerprints(this.#remoteFingerprints, now());
-      this.#arm();
+      // New fingerprints mean a new association (startDtls), not a check of this one.
+      if (this.connection === undefined || this.#sameAssociation(this.dtlsRole!, fingerprints)) {
+        this.#setConnectionFingerprints();
+      }
     }
   }
 
@@ -204,17 +210,41 @@ export class JsepTransport {
 
   /**
    * Sets the DTLS role from the answer (RFC 5763 §5); the handshake starts once ICE has
-   * a pair. A later answer keeps the association (RFC 8842: same fingerprint, no new tls-id).
+   * a pair. A later answer keeps the association unless it changes the role or the peer's
+   * fingerprints (RFC 8842 §5: then a new association replaces it; we send no tls-id).
    */
   startDtls(role: DtlsRole, fingerprints: readonly DtlsFingerprint[]): void {
     if (this.closed) return;
     if (fingerprints.length > 0) this.#remoteFingerprints = [...fingerprints];
-    if (this.connection) {
-      this.connection.setRemoteFingerprints(this.#remoteFingerprints, now());
+    if (this.connection && this.#sameAssociation(role, this.#remoteFingerprints)) {
+      this.#setConnectionFingerprints();
       return;
+    }
+    if (this.connection) {
+      // The old association ends silently: its peer may be gone, and its close_notify
+      // must not reach the new one.
+      const old = this.connection;
+      this.connection = undefined;
+      old.close();
+      this.#listener.dtlsRestarted(this);
     }
     this.dtlsRole = role;
     this.#maybeStartDtls();
+  }
+
+  #sameAssociation(role: DtlsRole, fingerprints: readonly DtlsFingerprint[]): boolean {
+    const key = (list: readonly DtlsFingerprint[]) =>
+      list
+        .map((f) => `${f.algorithm.toLowerCase()} ${f.value.toLowerCase()}`)
+        .sort()
+        .join();
+    return role === this.dtlsRole && key(fingerprints) === key(this.#connectionFingerprints);
+  }
+
+  #setConnectionFingerprints(): void {
+    this.#connectionFingerprints = this.#remoteFingerprints;
+    this.connection?.setRemoteFingerprints(this.#remoteFingerprints, now());
+    this.#arm();
   }
 
   /** Sends an SCTP packet as one DTLS record. */
@@ -262,15 +292,23 @@ export class JsepTransport {
     ) {
       return;
     }
-    const connection = new DtlsConnection({
+    // A replaced connection neither sends nor reports.
+    const connection: DtlsConnection = new DtlsConnection({
       role: this.dtlsRole,
       certificate: this.#options.certificate(),
       remoteFingerprints: this.#remoteFingerprints,
-      send: (datagram) => this.agent.send(datagram),
-      onStateChange: (s) => this.#listener.dtlsStateChanged(this, s, connection.failure),
+      send: (datagram) => {
+        if (this.connection === connection) this.agent.send(datagram);
+      },
+      onStateChange: (s) => {
+        if (this.connection === connection) {
+          this.#listener.dtlsStateChanged(this, s, connection.failure);
+        }
+      },
       onData: (record) => this.#listener.dtlsData(this, record),
     });
     this.connection = connection;
+    this.#connectionFingerprints = this.#remoteFingerprints;
     const t = now();
     connection.start(t);
     for (const datagram of this.#early) connection.handleDatagram(datagram, t);

@@ -20,12 +20,17 @@ import { pooledCredentials } from './transport-events.js';
 export const LOCAL_MAX_MESSAGE_SIZE = CHROMIUM_MAX_MESSAGE_SIZE;
 export const SCTP_PORT = DEFAULT_SCTP_PORT;
 
-/** Our certificate's fingerprints as SDP writes them (uppercase hex). */
+/**
+ * The fingerprints of every configured certificate as SDP writes them (uppercase hex).
+ * DTLS presents the first; RFC 8122 §5 lets the peer match any listed one.
+ */
 export function localFingerprints(s: PeerConnectionSlots): Fingerprint[] {
-  return (s.certificates[0]?.getFingerprints() ?? []).map((f) => ({
-    algorithm: String(f.algorithm).toLowerCase(),
-    value: String(f.value).toUpperCase(),
-  }));
+  return s.certificates
+    .flatMap((c) => c.getFingerprints())
+    .map((f) => ({
+      algorithm: String(f.algorithm).toLowerCase(),
+      value: String(f.value).toUpperCase(),
+    }));
 }
 
 function jsepTransceiver(

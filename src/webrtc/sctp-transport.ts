@@ -38,6 +38,8 @@ interface SctpEntry {
   endpoint: DataChannelEndpoint;
   transport: JsepTransport;
   connected: boolean;
+  /** Ended because DTLS began a new association; a new SCTP association follows. */
+  replaced: boolean;
 }
 
 /** The association of each connection, once DTLS carries one. */
@@ -189,6 +191,7 @@ export function dtlsConnected(s: PeerConnectionSlots, t: JsepTransport): void {
   const entry: SctpEntry = {
     transport: t,
     connected: false,
+    replaced: false,
     endpoint: new DataChannelEndpoint(
       {
         role,
@@ -230,6 +233,20 @@ export function dtlsData(s: PeerConnectionSlots, t: JsepTransport, record: Buffe
   t.wake();
 }
 
+/**
+ * DTLS began a new association (the peer's fingerprints or the role changed): the SCTP
+ * association ends without a word (nothing can carry it) and a new one starts once the
+ * new DTLS association is up (dtlsConnected).
+ */
+export function dtlsRestarted(s: PeerConnectionSlots, t: JsepTransport): void {
+  const entry = entries.get(s);
+  if (entry === undefined || entry.transport !== t) return;
+  entries.delete(s);
+  t.setRider(undefined);
+  entry.replaced = true;
+  entry.endpoint.association.abort(now());
+}
+
 /** DTLS closed or failed: the association ends with it. */
 export function dtlsEnded(s: PeerConnectionSlots, t: JsepTransport): void {
   const entry = entries.get(s);
@@ -253,10 +270,17 @@ function connected(s: PeerConnectionSlots, entry: SctpEntry): void {
 }
 
 function associationClosed(s: PeerConnectionSlots, entry: SctpEntry, _reason: CloseReason): void {
-  if (entries.get(s) === entry) entries.delete(s);
-  entry.transport.setRider(undefined);
+  if (entries.get(s) === entry) {
+    entries.delete(s);
+    entry.transport.setRider(undefined);
+  }
   const sctp = s.sctpTransport;
   if (s.isClosed || sctp === null) return;
+  if (entry.replaced) {
+    // Its open channels closed with it; the ones still connecting wait for the next one.
+    if (setSctpState(sctp, 'connecting')) sctp.dispatchEvent(new Event('statechange'));
+    return;
+  }
   // Channels that never reached the association close with it.
   for (const channel of [...s.dataChannels]) {
     if (channel.readyState === 'connecting') failDataChannel(channel);

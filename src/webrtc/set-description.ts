@@ -48,7 +48,11 @@ import {
   type TransceiverSlots,
   transceiverSlots,
 } from './RTCRtpTransceiver.js';
-import { createSctpTransport, updateMaxMessageSize } from './RTCSctpTransport.js';
+import {
+  createSctpTransport,
+  setSctpDtlsTransport,
+  updateMaxMessageSize,
+} from './RTCSctpTransport.js';
 import { type RTCSdpType, sdpErrorToException } from './RTCSessionDescription.js';
 import { assignDataChannelIds } from './sctp-transport.js';
 import { queueTask } from './task-queue.js';
@@ -126,21 +130,70 @@ function check(
     return { error: domError('InvalidAccessError', error.message) };
   }
   const jsep = readDescription(parsed.description, type !== 'offer');
-  const problem = remote ? remoteProblem(type, jsep) : undefined;
+  const problem = remote ? remoteProblem(s, type, jsep) : undefined;
   if (problem) return { error: domError('InvalidAccessError', problem) };
+  const duplicate = remote ? duplicateMsid(jsep) : undefined;
+  if (duplicate) return { error: domError('OperationError', duplicate) };
   return { model: parsed.description, jsep };
 }
 
-/** JSEP checks that depend on the state (RFC 9429 §5.8.3): the content is then invalid. */
-function remoteProblem(type: ApplicableType, d: JsepDescription): string | undefined {
-  if (type === 'offer') return undefined;
+/**
+ * RFC 8830 §2: no two m= sections may carry the same msid (stream and track id). Ones
+ * without a track id are let through: a stream's audio and video may share them.
+ */
+function duplicateMsid(d: JsepDescription): string | undefined {
+  const seen = new Set<string>();
   for (const section of d.sections) {
-    if (!section.rejected && !section.bundleOnly && section.transport.setup === 'actpass') {
-      return 'An answer cannot use a=setup:actpass';
+    if (section.rejected) continue;
+    for (const msid of section.msids) {
+      if (msid.appdata === undefined) continue;
+      const key = `${msid.id} ${msid.appdata}`;
+      if (seen.has(key)) return `a=msid:${key} appears in more than one m= section`;
+      seen.add(key);
     }
   }
   return undefined;
 }
+
+/** Checks of a remote description against what was negotiated; the content is then invalid. */
+function remoteProblem(
+  s: PeerConnectionSlots,
+  type: ApplicableType,
+  d: JsepDescription,
+): string | undefined {
+  const offer = type === 'offer' ? undefined : s.pendingLocalDescription?.jsep;
+  const current = s.currentRemoteDescription?.jsep;
+  for (const section of d.sections) {
+    if (section.rejected) continue;
+    // RFC 5761 §4: with RTP and RTCP multiplexed, payload types 64-95 would read as RTCP.
+    if (section.media !== 'application' && section.formats.some((f) => +f >= 64 && +f <= 95)) {
+      return `Payload types 64-95 cannot be used with rtcp-mux (m-line ${section.index})`;
+    }
+    const previous = current?.sections.find((x) => x.mid === section.mid && !x.rejected);
+    const remapped = section.extmaps.find((e) =>
+      previous?.extmaps.some((p) => p.uri === e.uri && p.id !== e.id),
+    );
+    // RFC 8285 §6: a session update must not remap an extension's identifier.
+    if (remapped) return `RTP header extension ${remapped.uri} cannot change its id`;
+    if (offer === undefined) continue;
+    // RFC 9429 §5.8.3: an answer cannot use a=setup:actpass.
+    if (!section.bundleOnly && section.transport.setup === 'actpass') {
+      return 'An answer cannot use a=setup:actpass';
+    }
+    // RFC 3264 §6.1: an answer may only send what the offer receives and vice versa.
+    const offered = offer.sections[section.index]?.direction ?? 'sendrecv';
+    if (
+      (sends(section.direction) && !receives(offered)) ||
+      (receives(section.direction) && !sends(offered))
+    ) {
+      return `An answer cannot be ${section.direction} to a ${offered} offer (m-line ${section.index})`;
+    }
+  }
+  return undefined;
+}
+
+const sends = (d: string) => d === 'sendrecv' || d === 'sendonly';
+const receives = (d: string) => d === 'sendrecv' || d === 'recvonly';
 
 /** "Set the session description" given `remote`; runs inside the operations chain. */
 export function setSessionDescription(
@@ -259,11 +312,13 @@ function apply(
   if (dataSection?.mid !== undefined && (type === 'offer' || dataAccepted))
     s.dataMid = dataSection.mid;
 
-  // SCTP: a remote offer or any answer describing an association makes the transport.
+  // SCTP: an offer (either side) or an answer describing an association makes the transport.
   const dataTransport =
     dataSection?.mid === undefined ? undefined : s.transportByMid.get(dataSection.mid);
-  if (dataAccepted && dataTransport && s.sctpTransport === null && (remote || type !== 'offer')) {
+  if (dataAccepted && dataTransport && s.sctpTransport === null) {
     s.sctpTransport = createSctpTransport(dataTransport.dtls, 'connecting');
+  } else if (dataAccepted && dataTransport && s.sctpTransport !== null) {
+    setSctpDtlsTransport(s.sctpTransport, dataTransport.dtls);
   }
   if (type === 'answer' && !dataAccepted && s.sctpTransport !== null) s.sctpTransport = null;
   if (type !== 'offer' && s.sctpTransport !== null && dataAccepted) {
@@ -760,6 +815,8 @@ function rollback(s: PeerConnectionSlots, changes: Changes): void {
   const keep = new Set(stable.values());
   const released = [...s.transports].filter((t) => !keep.has(t));
   s.transportByMid = new Map(stable);
+  const dataTransport = s.dataMid === null ? undefined : stable.get(s.dataMid);
+  if (s.sctpTransport && dataTransport) setSctpDtlsTransport(s.sctpTransport, dataTransport.dtls);
   s.pendingCredentials.clear();
   s.pendingLocalDescription = s.pendingRemoteDescription = null;
   s.signalingState = 'stable';

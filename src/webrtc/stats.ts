@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { certificateFingerprint } from '../dtls/fingerprint.js';
+import { srtpProfileParameters } from '../dtls/srtp.js';
 import type { Candidate } from '../ice/candidate.js';
 import type { CandidatePair } from '../ice/pair.js';
 import type { JsepTransport } from './jsep-transport.js';
@@ -139,6 +140,10 @@ function transportStats(
     stats.tlsVersion = DTLS_1_2;
     const suite = connection.cipherSuite;
     if (suite) stats.dtlsCipher = suite.name;
+    const profile = connection.srtpProfile;
+    const srtp = profile === undefined ? undefined : srtpProfileParameters(profile);
+    // The IANA DTLS-SRTP registry's profile name (RFC 5764 §9).
+    if (srtp) stats.srtpCipher = srtp.name;
   }
   const selected = agent.selectedPair;
   for (const pair of agent.pairs) {

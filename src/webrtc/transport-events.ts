@@ -33,7 +33,7 @@ import { closeDtlsSilently, failDtls, updateDtlsState } from './RTCDtlsTransport
 import { createIceCandidate, iceCandidateFrom, type RTCIceCandidate } from './RTCIceCandidate.js';
 import { createCandidatePair, iceTransportSlots } from './RTCIceTransport.js';
 import { stopTransceiver, transceiverSlots } from './RTCRtpTransceiver.js';
-import { closeSctp, dtlsConnected, dtlsData, dtlsEnded } from './sctp-transport.js';
+import { closeSctp, dtlsConnected, dtlsData, dtlsEnded, dtlsRestarted } from './sctp-transport.js';
 import { queueTask } from './task-queue.js';
 
 /** The STUN servers ICE gathers from: stun: URLs, and TURN servers used as STUN servers. */
@@ -143,6 +143,7 @@ function listenerOf(s: PeerConnectionSlots): TransportListener {
       dtlsStateChanged: (t, state, failure) =>
         queueTask(() => dtlsStateChanged(s, t, state, failure)),
       dtlsData: (t, record) => dtlsData(s, t, record),
+      dtlsRestarted: (t) => dtlsRestarted(s, t),
     };
     listeners.set(s, listener);
   }

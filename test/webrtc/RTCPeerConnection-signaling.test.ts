@@ -249,7 +249,13 @@ test('a data-channel exchange makes the RTCSctpTransport on both sides', async (
   a.createDataChannel('x');
   assert.equal(a.sctp, null);
   await a.setLocalDescription();
-  assert.equal(a.sctp, null, 'not before the answer');
+  const offered = a.sctp as RTCSctpTransport | null;
+  assert.ok(offered, 'a local offer with SCTP makes it');
+  assert.equal(offered.state, 'connecting');
+  assert.equal(offered.maxMessageSize, null, 'no remote a=max-message-size yet');
+  await a.setLocalDescription({ type: 'rollback' });
+  assert.equal(a.sctp, null, 'rollback returns to the stable state');
+  await a.setLocalDescription();
   await b.setRemoteDescription(a.localDescription!);
   assert.ok(b.sctp, 'a remote offer with SCTP makes it');
   assert.equal(b.sctp.state, 'connecting');
@@ -257,6 +263,7 @@ test('a data-channel exchange makes the RTCSctpTransport on both sides', async (
   await a.setRemoteDescription(b.localDescription!);
   const sctp = a.sctp as RTCSctpTransport | null;
   assert.ok(sctp);
+  assert.notEqual(sctp, offered, 'the rolled-back one is gone');
   assert.equal(sctp.state, 'connecting');
   assert.equal(sctp.maxMessageSize, 262144);
   assert.equal(sctp.maxChannels, null);
