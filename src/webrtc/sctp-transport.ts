@@ -10,6 +10,7 @@
  * transport of the data m= section and shares its DeadlineTimer.
  */
 import { DataChannelEndpoint } from '../datachannel/endpoint.js';
+import { Ppid } from '../datachannel/ppid.js';
 import { allocateStreamId, MAX_CHANNEL_ID } from '../datachannel/stream-id.js';
 import { now } from '../net/timer.js';
 import type { CloseReason } from '../sctp/association.js';
@@ -34,8 +35,15 @@ import { sctpMaxBufferSize, setSctpConnected, setSctpState } from './RTCSctpTran
 import type { RTCDataChannelStats } from './RTCStatsReport.js';
 import { queueTask } from './task-queue.js';
 
+interface Counts {
+  messages: number;
+  bytes: number;
+}
+
 interface SctpEntry {
   endpoint: DataChannelEndpoint;
+  /** Per stream id: messages and payload bytes sent. */
+  sent: Map<number, Counts>;
   transport: JsepTransport;
   connected: boolean;
   /** Ended because DTLS began a new association; a new SCTP association follows. */
@@ -46,7 +54,9 @@ interface SctpEntry {
 const entries = new WeakMap<PeerConnectionSlots, SctpEntry>();
 const hosts = new WeakMap<PeerConnectionSlots, DataChannelHost>();
 /** Per channel: messages and bytes received (webrtc-stats RTCDataChannelStats). */
-const received = new WeakMap<RTCDataChannel, { messages: number; bytes: number }>();
+const received = new WeakMap<RTCDataChannel, Counts>();
+/** Per closed channel: what it sent, kept apart as its stream id may be used again. */
+const sentWhenClosed = new WeakMap<RTCDataChannel, Counts>();
 
 /** What a channel reads of its RTCSctpTransport, and the hook into [[DataChannels]]. */
 function hostOf(s: PeerConnectionSlots): DataChannelHost {
@@ -95,6 +105,12 @@ function track(s: PeerConnectionSlots, channel: RTCDataChannel): void {
     'close',
     () => {
       if (channel.readyState === 'closed') s.dataChannelsClosed++;
+      const sent = entries.get(s)?.sent;
+      const counts = channel.id === null ? undefined : sent?.get(channel.id);
+      if (counts) {
+        sentWhenClosed.set(channel, counts);
+        sent!.delete(channel.id!);
+      }
     },
     { once: true },
   );
@@ -189,6 +205,7 @@ export function dtlsConnected(s: PeerConnectionSlots, t: JsepTransport): void {
   if (role === undefined) return;
   const remote = remoteSctpParameters(s);
   const entry: SctpEntry = {
+    sent: new Map(),
     transport: t,
     connected: false,
     replaced: false,
@@ -219,10 +236,33 @@ export function dtlsConnected(s: PeerConnectionSlots, t: JsepTransport): void {
       },
     ),
   };
+  countSent(entry);
   entries.set(s, entry);
   t.setRider(entry.endpoint.association);
   entry.endpoint.association.connect(now());
   t.wake();
+}
+
+/**
+ * Counts what each stream sends (webrtc-stats messagesSent, bytesSent) on the way into
+ * the association: the channel layer keeps no count. Messages the association refuses
+ * throw before they are counted; DCEP messages are not the application's.
+ */
+function countSent(entry: SctpEntry): void {
+  const association = entry.endpoint.association;
+  const sendMessage = association.sendMessage.bind(association);
+  association.sendMessage = (streamId, ppid, data, at, options) => {
+    sendMessage(streamId, ppid, data, at, options);
+    if (ppid === Ppid.DCEP) return;
+    let counts = entry.sent.get(streamId);
+    if (counts === undefined) {
+      counts = { messages: 0, bytes: 0 };
+      entry.sent.set(streamId, counts);
+    }
+    counts.messages++;
+    // Empty messages travel as one byte (RFC 8831 §6.6).
+    if (ppid !== Ppid.STRING_EMPTY && ppid !== Ppid.BINARY_EMPTY) counts.bytes += data.length;
+  };
 }
 
 /** A DTLS record: one SCTP packet. */
@@ -309,8 +349,11 @@ export function dataChannelStats(
   timestamp: number,
   idOf: (channel: RTCDataChannel) => string,
 ): RTCDataChannelStats[] {
+  const sent = entries.get(s)?.sent;
   return s.dataChannels.map((channel) => {
     const counts = received.get(channel);
+    const out =
+      sentWhenClosed.get(channel) ?? (channel.id === null ? undefined : sent?.get(channel.id));
     const stats: RTCDataChannelStats = {
       id: idOf(channel),
       type: 'data-channel',
@@ -318,6 +361,8 @@ export function dataChannelStats(
       label: channel.label,
       protocol: channel.protocol,
       state: channel.readyState,
+      messagesSent: out?.messages ?? 0,
+      bytesSent: out?.bytes ?? 0,
       messagesReceived: counts?.messages ?? 0,
       bytesReceived: counts?.bytes ?? 0,
     };

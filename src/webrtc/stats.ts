@@ -77,13 +77,15 @@ function connectionStats(s: PeerConnectionSlots): RTCStats[] {
     } as RTCStats,
   ];
   out.push(...dataChannelStats(s, timestamp, (channel) => idOf('D', channel)));
+  // The certificate a transport uses (webrtc-stats: the ones in use).
+  const transports = new Set(s.transportByMid.values());
   const local = s.certificates[0];
   let localCertificateId: string | undefined;
-  if (local) {
+  if (local && transports.size > 0) {
     localCertificateId = idOf('CF', local);
     out.push(certificateStats(localCertificateId, dtlsCertificateOf(local).der, timestamp));
   }
-  for (const t of new Set(s.transportByMid.values())) {
+  for (const t of transports) {
     out.push(...transportStats(s, t, timestamp, localCertificateId));
   }
   return out;
