@@ -1162,6 +1162,8 @@ export class IceAgent implements Timed {
   }
 
   #updateSelection(now: number): void {
+    // RFC 7675 §5.1: with consent lost nothing more is sent; 'failed' stays until a restart.
+    if (this.#consentLost) return;
     let nominated: CandidatePair | undefined;
     for (const pair of this.#validPairs)
       if (pair.nominated && (!nominated || pair.priority > nominated.priority)) nominated = pair;
