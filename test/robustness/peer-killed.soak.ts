@@ -45,6 +45,11 @@ test('a SIGKILLed peer: disconnected, failed when consent expires, channels clos
   await closed;
   t.diagnostic(`states ${states.join(', ')}; channel closed at ${closedAt} s`);
   assert.equal(channel.readyState, 'closed');
+  // 'failed' stays: no other pair brings 'connected' back (test/ice/consent.regress.test.ts).
+  assert.deepEqual(
+    states.map((s) => s.split('@')[0]),
+    ['disconnected', 'failed'],
+  );
 
   pc.close();
   await settle(500);
