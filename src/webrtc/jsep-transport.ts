@@ -107,6 +107,8 @@ export class JsepTransport {
   readonly #options: TransportOptions;
   readonly #timer: DeadlineTimer;
   #early: Buffer[] = [];
+  /** The peer signalled the end of its candidates for its current credentials. */
+  #remoteEnded = false;
   #remoteFingerprints: DtlsFingerprint[] = [];
   /** The fingerprints the current connection checks the peer against. */
   #connectionFingerprints: DtlsFingerprint[] = [];
@@ -162,14 +164,30 @@ export class JsepTransport {
     else this.agent.gather().catch(() => {});
   }
 
-  /** ICE restart (RFC 8445 §9): new local credentials and a new gathering generation. */
-  restart(ufrag: string, pwd: string): void {
+  /**
+   * ICE restart (RFC 8445 §9): new local credentials and a new gathering generation. Our
+   * own restart (an offer) forgets the peer's credentials until its answer brings new
+   * ones; answering the peer's restart keeps the new ones its offer brought, with the
+   * candidates and end-of-candidates signalled for them.
+   */
+  restart(ufrag: string, pwd: string, keepRemote: boolean): void {
     if (this.closed) return;
+    const remote = keepRemote ? iceTransportSlots(this.ice).remoteParameters : null;
+    const agent = this.agent.agent;
+    const candidates = remote ? agent.remoteCandidates.filter((c) => c.type !== 'prflx') : [];
+    const ended = remote !== null && this.#remoteEnded;
     this.localUfrag = ufrag;
     this.localPwd = pwd;
     this.remoteUfrag = undefined;
+    this.#remoteEnded = false;
     iceTransportSlots(this.ice).localParameters = { usernameFragment: ufrag, password: pwd };
     this.agent.restart({ usernameFragment: ufrag, password: pwd });
+    if (remote) {
+      this.remoteUfrag = remote.usernameFragment;
+      this.agent.setRemoteParameters(remote);
+      for (const c of candidates) this.agent.addRemoteCandidate(c);
+      if (ended) this.endOfRemoteCandidates();
+    }
     this.gathering = false;
     this.startGathering();
   }
@@ -188,6 +206,7 @@ export class JsepTransport {
 
   setRemoteParameters(ufrag: string, pwd: string, fingerprints: readonly DtlsFingerprint[]): void {
     if (this.closed) return;
+    if (ufrag !== this.remoteUfrag) this.#remoteEnded = false;
     this.remoteUfrag = ufrag;
     iceTransportSlots(this.ice).remoteParameters = { usernameFragment: ufrag, password: pwd };
     this.agent.setRemoteParameters({ usernameFragment: ufrag, password: pwd });
@@ -205,7 +224,9 @@ export class JsepTransport {
   }
 
   endOfRemoteCandidates(): void {
-    if (!this.closed) this.agent.endOfRemoteCandidates();
+    if (this.closed) return;
+    this.#remoteEnded = true;
+    this.agent.endOfRemoteCandidates();
   }
 
   /**

@@ -444,7 +444,7 @@ function assignTransports(
     }
     next.set(mid, transport);
     if (owner !== mid) continue;
-    if (!remote) applyLocalTransport(s, transport, section);
+    if (!remote) applyLocalTransport(s, transport, section, answer);
     else applyRemoteTransport(s, transport, section, record.type);
   }
   // An answer settles bundling: transports no section uses any more are closed.
@@ -464,12 +464,13 @@ function applyLocalTransport(
   s: PeerConnectionSlots,
   transport: JsepTransport,
   section: JsepMediaSection,
+  answer: boolean,
 ): void {
   const ufrag = section.transport.iceUfrag;
   const pwd = section.transport.icePwd;
   if (ufrag !== undefined && pwd !== undefined && ufrag !== transport.localUfrag) {
     s.pendingCredentials.delete(transport.mid);
-    transport.restart(ufrag, pwd);
+    transport.restart(ufrag, pwd, answer);
   } else if (!transport.gathering) {
     transport.startGathering();
   }

@@ -35,6 +35,14 @@ async function settled(a: RTCPeerConnection, b: RTCPeerConnection): Promise<void
   await until(b, 'iceconnectionstatechange', () => b.iceConnectionState, 'completed');
 }
 
+function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** One message each way. */
 async function pingPong(x: RTCDataChannel, y: RTCDataChannel, text: string): Promise<void> {
   const request = once<MessageEvent>(y, 'message');
@@ -74,6 +82,8 @@ test('a provisional answer, then the final one, during an ICE restart from the a
   const b = pc(t);
   const [x, y] = await channelPair(a, b);
   await settled(a, b);
+  const ice = a.sctp!.transport.iceTransport;
+  const newPair = once(ice, 'selectedcandidatepairchange');
   b.restartIce();
   await b.setLocalDescription();
   await a.setRemoteDescription(b.localDescription!);
@@ -88,6 +98,14 @@ test('a provisional answer, then the final one, during an ICE restart from the a
   assert.equal(b.signalingState, 'stable');
   await pingPong(x, y, 'final');
   assert.equal(x.readyState, 'open');
+  // The answerer kept the offer's new credentials across its own restart: the checks of
+  // the new generation succeed and one of its pairs takes over.
+  await within(5000, newPair, 'no pair of the new generation');
+  const stats = [...(await a.getStats()).values()] as unknown as Record<string, unknown>[];
+  const transport = stats.find((s) => s.type === 'transport')!;
+  assert.equal(transport.iceLocalUsernameFragment, ice.getLocalParameters()!.usernameFragment);
+  assert.equal(stats.find((s) => s.id === transport.selectedCandidatePairId)?.state, 'succeeded');
+  await pingPong(x, y, 'new pair');
 });
 
 test('handover: a re-offer answered by another peer makes a new DTLS and SCTP association', async (t) => {
