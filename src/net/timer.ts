@@ -20,10 +20,13 @@ export const now: () => number = () => performance.now();
  * One setTimeout, re-armed to the earliest deadline asked for. A later deadline does not
  * re-arm a timer that fires sooner: the early wake-up is harmless (the core finds nothing
  * due and reports its real deadline again) and saves clearTimeout/setTimeout churn on the
- * per-packet path.
+ * per-packet path. A deadline already due (data just queued for sending) runs on
+ * setImmediate: Node makes a setTimeout wait at least 1 ms, which would add a millisecond
+ * to every message's trip.
  */
 export class DeadlineTimer {
   #timer: NodeJS.Timeout | undefined;
+  #immediate: NodeJS.Immediate | undefined;
   #at = Number.POSITIVE_INFINITY;
   readonly #onDeadline: (now: number) => void;
   readonly #ref: boolean;
@@ -37,10 +40,16 @@ export class DeadlineTimer {
   /** Wakes the owner at `deadline` (or soon after); undefined cancels nothing, it just asks for no wake-up. */
   arm(deadline: number | undefined): void {
     if (deadline === undefined || deadline >= this.#at) return;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#cancel();
     this.#at = deadline;
-    this.#timer = setTimeout(this.#fire, Math.max(0, Math.ceil(deadline - now())));
-    if (!this.#ref) this.#timer.unref();
+    const delay = Math.ceil(deadline - now());
+    if (delay <= 0) {
+      this.#immediate = setImmediate(this.#fire);
+      if (!this.#ref) this.#immediate.unref();
+    } else {
+      this.#timer = setTimeout(this.#fire, delay);
+      if (!this.#ref) this.#timer.unref();
+    }
   }
 
   /** Arms the timer for a core's next deadline. */
@@ -49,13 +58,20 @@ export class DeadlineTimer {
   }
 
   close(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancel();
     this.#at = Number.NEGATIVE_INFINITY; // never re-armed after close
+  }
+
+  #cancel(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#immediate !== undefined) clearImmediate(this.#immediate);
+    this.#timer = undefined;
+    this.#immediate = undefined;
   }
 
   readonly #fire = (): void => {
     this.#timer = undefined;
+    this.#immediate = undefined;
     this.#at = Number.POSITIVE_INFINITY;
     this.#onDeadline(now());
   };
