@@ -7,7 +7,7 @@
  *   node --import tsx bench/pc-datachannel.ts [setups=20] [MiB=64] [message KiB=64]
  */
 import { cpus } from 'node:os';
-import type { RTCDataChannelEvent } from '../src/webrtc/events.js';
+import type { RTCDataChannelEvent, RTCPeerConnectionIceEvent } from '../src/webrtc/events.js';
 import type { RTCDataChannel } from '../src/webrtc/RTCDataChannel.js';
 import { RTCPeerConnection } from '../src/webrtc/RTCPeerConnection.js';
 
@@ -33,8 +33,12 @@ async function connect(): Promise<{
   const start = performance.now();
   const a = new RTCPeerConnection();
   const b = new RTCPeerConnection();
-  a.onicecandidate = (e) => void b.addIceCandidate(e.candidate).catch(() => {});
-  b.onicecandidate = (e) => void a.addIceCandidate(e.candidate).catch(() => {});
+  const trickle = (from: RTCPeerConnection, to: RTCPeerConnection) =>
+    from.addEventListener('icecandidate', (e) => {
+      to.addIceCandidate((e as RTCPeerConnectionIceEvent).candidate).catch(() => {});
+    });
+  trickle(a, b);
+  trickle(b, a);
   const x = a.createDataChannel('bench');
   const opened = once(x, 'open');
   const remote = once<RTCDataChannelEvent>(b, 'datachannel');

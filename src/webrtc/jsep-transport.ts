@@ -172,10 +172,14 @@ export class JsepTransport {
    */
   restart(ufrag: string, pwd: string, keepRemote: boolean): void {
     if (this.closed) return;
-    const remote = keepRemote ? iceTransportSlots(this.ice).remoteParameters : null;
+    const p = iceTransportSlots(this.ice).remoteParameters;
+    const remote =
+      keepRemote && p?.usernameFragment && p.password
+        ? { usernameFragment: p.usernameFragment, password: p.password }
+        : undefined;
     const agent = this.agent.agent;
     const candidates = remote ? agent.remoteCandidates.filter((c) => c.type !== 'prflx') : [];
-    const ended = remote !== null && this.#remoteEnded;
+    const ended = remote !== undefined && this.#remoteEnded;
     this.localUfrag = ufrag;
     this.localPwd = pwd;
     this.remoteUfrag = undefined;
