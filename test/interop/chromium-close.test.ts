@@ -49,7 +49,7 @@ test('Chromium: closing', needsPeer('chromium', 'chromium'), async (t) => {
       assert.throws(() => channel.send('late'), { name: 'InvalidStateError' });
       await peer.channelEvent(ch, 'close', PROMPT_MS);
       const elapsed = performance.now() - started;
-      if (channel.readyState !== 'closed') await once(channel, 'close', PROMPT_MS);
+      if ((channel.readyState as string) !== 'closed') await once(channel, 'close', PROMPT_MS);
       const messages = await peer.messages(ch, 21);
       assert.deepEqual(
         messages.slice(0, 20).map((m) => m.text),

@@ -422,3 +422,11 @@ export async function openChannelPair(
   await peer.channelEvent(ch, 'open');
   return { link, channel, ch, info };
 }
+
+/** A stats report as a list of plain records, ours or Chromium's, to compare field by field. */
+export type StatsList = Record<string, unknown>[];
+
+/** Our connection's getStats() as a StatsList. */
+export async function statsOf(pc: RTCPeerConnection): Promise<StatsList> {
+  return [...(await pc.getStats()).values()] as unknown as StatsList;
+}
