@@ -29,6 +29,9 @@ export interface TargetOutcome {
   findings: FindingReport[];
 }
 
+/** How long a worker may take to load and prepare its target before its first input. */
+const STARTUP_MS = 60_000;
+
 export const TARGETS_MODULE = new URL('./targets/index.ts', import.meta.url).href;
 const TSX = import.meta.resolve('tsx/esm/api');
 const WORKER = new URL('./worker.ts', import.meta.url).href;
@@ -78,7 +81,9 @@ function runOne(
         quietSince = performance.now();
         return;
       }
-      if (performance.now() - quietSince < hangMs) return;
+      // Loading the modules and preparing the target (certificates) is not an input.
+      const limit = beat === 0 ? Math.max(hangMs, STARTUP_MS) : hangMs;
+      if (performance.now() - quietSince < limit) return;
       const message = `no progress for ${hangMs} ms: an input hangs the layer`;
       found(lost(name, 'hang', message, `Error: ${message}`, options.seed, box));
       void worker.terminate();
