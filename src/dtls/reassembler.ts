@@ -99,8 +99,9 @@ export class HandshakeReassembler {
     ) {
       return 'dropped';
     }
+    if ((end > f.fragmentOffset || f.length === 0) && !addRange(p.ranges, f.fragmentOffset, end))
+      return 'dropped';
     f.fragment.copy(p.raw, HANDSHAKE_HEADER_LENGTH + f.fragmentOffset);
-    if (end > f.fragmentOffset || f.length === 0) addRange(p.ranges, f.fragmentOffset, end);
     p.recordSequence = Math.max(p.recordSequence, f.recordSequence);
     return 'accepted';
   }
@@ -124,16 +125,27 @@ export class HandshakeReassembler {
   }
 }
 
-/** Inserts [start, end) into a sorted list of disjoint ranges, merging what touches. */
-function addRange(ranges: number[], start: number, end: number): void {
-  const merged: number[] = [];
+/**
+ * Disjoint pieces a message may be in while it is gathered. A sender cuts a message into
+ * pieces of its path MTU, so a few suffice; a peer sending tiny fragments with gaps between
+ * them would otherwise make each fragment cost as much as all the ones before it.
+ */
+const MAX_RANGES = 32;
+
+/**
+ * Inserts [start, end) into a sorted list of disjoint ranges, merging what touches; false,
+ * leaving the list as it was, when that would make more than MAX_RANGES ranges.
+ */
+function addRange(ranges: number[], start: number, end: number): boolean {
   let i = 0;
-  while (i < ranges.length && ranges[i + 1]! < start) merged.push(ranges[i++]!, ranges[i++]!);
-  while (i < ranges.length && ranges[i]! <= end) {
-    start = Math.min(start, ranges[i++]!);
-    end = Math.max(end, ranges[i++]!);
+  while (i < ranges.length && ranges[i + 1]! < start) i += 2;
+  let j = i;
+  while (j < ranges.length && ranges[j]! <= end) {
+    start = Math.min(start, ranges[j]!);
+    end = Math.max(end, ranges[j + 1]!);
+    j += 2;
   }
-  merged.push(start, end);
-  while (i < ranges.length) merged.push(ranges[i++]!);
-  ranges.splice(0, ranges.length, ...merged);
+  if (i === j && ranges.length >= 2 * MAX_RANGES) return false;
+  ranges.splice(i, j - i, start, end);
+  return true;
 }
