@@ -156,36 +156,23 @@
     },
     /**
      * Connects two page connections, `a` offering with a channel, trickling in the page; resolves
-     * when the channel is open on both sides. The reference for what Chromium does with Chromium.
+     * when the channel is open on both sides, with both ends' numbers. The reference for what
+     * Chromium does with Chromium.
      */
     async connectPair(a, b) {
-      const [pa, pb] = [pcs.get(a), pcs.get(b)];
-      const trickleTo = (from, to) => {
-        const early = [];
-        from.addEventListener('icecandidate', (e) => {
-          if (to.remoteDescription) to.addIceCandidate(e.candidate ?? undefined);
-          else early.push(e.candidate);
-        });
-        return () => {
-          for (const c of early.splice(0)) to.addIceCandidate(c ?? undefined);
-        };
-      };
-      const flushToB = trickleTo(pa, pb);
-      const flushToA = trickleTo(pb, pa);
-      const channel = pa.createDataChannel('reference');
-      const opened = new Promise((resolve) => {
-        let count = 0;
-        const one = () => ++count === 2 && resolve();
-        channel.addEventListener('open', one);
-        pb.addEventListener('datachannel', (e) => e.channel.addEventListener('open', one));
-      });
-      await pa.setLocalDescription();
-      await pb.setRemoteDescription(pa.localDescription);
-      flushToB();
-      await pb.setLocalDescription();
-      await pa.setRemoteDescription(pb.localDescription);
-      flushToA();
-      await opened;
+      const [ours, theirs] = await linkInPage(pcs.get(a), pcs.get(b));
+      return { ch: track(ours), peerCh: track(theirs) };
+    },
+    /** Milliseconds from two new connections to a channel open on both, Chromium with itself. */
+    async referenceSetupTime() {
+      const started = performance.now();
+      const a = new RTCPeerConnection();
+      const b = new RTCPeerConnection();
+      await linkInPage(a, b);
+      const ms = performance.now() - started;
+      a.close();
+      b.close();
+      return ms;
     },
     restartIce(pc) {
       pcs.get(pc).restartIce();
@@ -290,6 +277,40 @@
       return bulks.get(ch);
     },
   };
+
+  /** Connects `pa` (offering, with a channel) to `pb`; resolves with both ends once open. */
+  async function linkInPage(pa, pb) {
+    const trickleTo = (from, to) => {
+      const early = [];
+      from.addEventListener('icecandidate', (e) => {
+        if (to.remoteDescription) to.addIceCandidate(e.candidate ?? undefined);
+        else early.push(e.candidate);
+      });
+      return () => {
+        for (const c of early.splice(0)) to.addIceCandidate(c ?? undefined);
+      };
+    };
+    const flushToB = trickleTo(pa, pb);
+    const flushToA = trickleTo(pb, pa);
+    const channel = pa.createDataChannel('reference');
+    const opened = new Promise((resolve) => {
+      let count = 0;
+      let remote;
+      const one = () => ++count === 2 && resolve([channel, remote]);
+      channel.addEventListener('open', one);
+      pb.addEventListener('datachannel', (e) => {
+        remote = e.channel;
+        remote.addEventListener('open', one);
+      });
+    });
+    await pa.setLocalDescription();
+    await pb.setRemoteDescription(pa.localDescription);
+    flushToB();
+    await pb.setLocalDescription();
+    await pa.setRemoteDescription(pb.localDescription);
+    flushToA();
+    return opened;
+  }
 
   async function sha256(bytes) {
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));

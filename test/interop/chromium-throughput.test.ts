@@ -1,7 +1,8 @@
 /**
  * Bulk transfer with headless Chromium, each way: 16 MiB in 64 KiB messages with
  * bufferedAmountLowThreshold flow control on the sending side, checked with SHA-256 at the
- * other end. The rates are printed as diagnostics (a test is no benchmark: see bench/).
+ * other end; and Chromium with itself in the same run, for scale. The rates are printed as
+ * diagnostics (a test is no benchmark: see bench/).
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -72,5 +73,22 @@ test('Chromium: throughput', needsPeer('chromium', 'chromium'), async (t) => {
     assert.equal(messages, TOTAL / CHUNK);
     assert.equal(hash.digest('hex'), sent, 'the bytes arrive intact and in order');
     t.diagnostic(`Chromium → us: ${rate(TOTAL, ms)} (${ms.toFixed(0)} ms)`);
+  });
+
+  await t.test('for reference: 16 MiB from Chromium to Chromium, in the same run', async (t) => {
+    const a = await peer.call<number>('newPc', {}, false);
+    const b = await peer.call<number>('newPc', {}, false);
+    t.after(() => {
+      peer.call('closePc', a).catch(() => {});
+      peer.call('closePc', b).catch(() => {});
+    });
+    const pair = await peer.call<{ ch: number; peerCh: number }>('connectPair', a, b);
+    await peer.call('receiveBulk', pair.peerCh, TOTAL);
+    const started = performance.now();
+    const sent = await peer.call<string>('sendBulk', pair.ch, TOTAL, CHUNK, 9);
+    const result = await peer.call<{ sha256: string }>('bulkResult', pair.peerCh);
+    const ms = performance.now() - started;
+    assert.equal(result.sha256, sent);
+    t.diagnostic(`Chromium → Chromium: ${rate(TOTAL, ms)} (${ms.toFixed(0)} ms)`);
   });
 });
