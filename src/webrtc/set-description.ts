@@ -145,9 +145,11 @@ function duplicateMsid(d: JsepDescription): string | undefined {
   const seen = new Set<string>();
   for (const section of d.sections) {
     if (section.rejected) continue;
-    for (const msid of section.msids) {
-      if (msid.appdata === undefined) continue;
-      const key = `${msid.id} ${msid.appdata}`;
+    // A line repeated within one section is harmless.
+    const keys = new Set(
+      section.msids.filter((m) => m.appdata !== undefined).map((m) => `${m.id} ${m.appdata}`),
+    );
+    for (const key of keys) {
       if (seen.has(key)) return `a=msid:${key} appears in more than one m= section`;
       seen.add(key);
     }

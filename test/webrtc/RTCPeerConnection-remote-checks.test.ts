@@ -152,6 +152,8 @@ test('two m= sections with one msid make an OperationError (RFC 8830 §2)', asyn
     name: 'OperationError',
   });
   assert.equal(b.signalingState, 'stable');
-  await b.setRemoteDescription({ type: 'offer', sdp });
+  // The same line twice in one section is no conflict.
+  const msid = /^a=msid:[^\r\n]*/m.exec(sdp)![0];
+  await b.setRemoteDescription({ type: 'offer', sdp: sdp.replace(msid, `${msid}\r\n${msid}`) });
   assert.equal(b.getTransceivers().length, 1);
 });
