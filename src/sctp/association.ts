@@ -1011,7 +1011,15 @@ export class Association implements Timed {
     if (r.rttSample !== undefined) this.#rto.measure(r.rttSample);
 
     const awaiting = out.awaitingAck;
-    this.#cc.onAck(cumTsnAck, r.cumulativeAdvanced, r.bytesAcked, flightBefore, !awaiting);
+    this.#cc.onAck(
+      cumTsnAck,
+      r.cumulativeAdvanced,
+      r.bytesAcked,
+      flightBefore,
+      !awaiting,
+      r.rttSample,
+      tsnAdd(out.nextTsn, -1),
+    );
     if (r.fastRetransmit) {
       this.stats.fastRetransmits++;
       this.#cc.onFastRetransmit(tsnAdd(out.nextTsn, -1));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ChunkType } from '../../src/sctp/chunk.js';
+import { CongestionControl } from '../../src/sctp/congestion.js';
 import { crc32c } from '../../src/sctp/crc32c.js';
 import { DEFAULT_MTU } from '../../src/sctp/options.js';
 import { A, B, chunkTypes, connectedPair, dataTsns } from './harness.js';
@@ -158,4 +159,85 @@ test('the sender never overruns the receiver window', () => {
   // The flight never exceeded the peer's buffer by more than a packet (DATA headers count
   // in the flight size, not in the window).
   assert.ok(maxInFlight <= 40_000 * 1.05 + DEFAULT_MTU, `${maxInFlight}`);
+});
+
+test('HyStart++: slow start ends when the round trip grows, before a deep queue overflows', () => {
+  // 400 ms of queue at 1 MB/s behind a 40 ms round trip: plain slow start fills it to the
+  // brim (and loses a window's worth) before it ever sees a loss.
+  const rate = 1000;
+  const { net, a, b } = connectedPair(
+    { delay: 20, rate, queue: 400_000, seed: 3 },
+    { remoteMaxMessageSize: 0 },
+  );
+  const count = 40;
+  for (let i = 0; i < count; i++) a.assoc.sendMessage(0, 53, Buffer.alloc(65536, i), net.now);
+  let peakDelay = 0;
+  const start = net.now;
+  net.run({
+    until: () => {
+      peakDelay = Math.max(peakDelay, a.assoc.congestion.srtt ?? 0);
+      return b.received.length === count;
+    },
+    timeout: 60_000,
+  });
+  assert.ok(b.received.every((m, i) => m.data.equals(Buffer.alloc(65536, i))));
+  const s = a.assoc.stats;
+  assert.equal(s.retransmissions, 0, 'no loss');
+  assert.equal(s.t3Expirations, 0);
+  assert.equal(net.stats.queueDrops, 0);
+  // Slow start ended on the delay (ssthresh set from cwnd), with the queue kept short.
+  assert.ok(
+    a.assoc.congestion.ssthresh < 4 * 1024 * 1024,
+    `ssthresh ${a.assoc.congestion.ssthresh}`,
+  );
+  assert.ok(peakDelay < 250, `smoothed round trip up to ${peakDelay} ms`);
+  const goodput = (count * 65536) / (net.now - start);
+  assert.ok(goodput > 0.8 * rate, `goodput ${goodput} bytes/ms`);
+});
+
+test('HyStart++ rounds: a delay increase moves to conservative slow start, then to avoidance', () => {
+  const mtu = 1000;
+  const cc = new CongestionControl(mtu, 10_000_000);
+  // A round: eight SACKs with an RTT sample each, the first acknowledging the end of the
+  // round before, while 100 more TSNs have been sent.
+  let end = 0;
+  const round = (rtt: number): void => {
+    const from = end;
+    end += 100;
+    for (let i = 0; i < 8; i++) cc.onAck(from + i, true, 2 * mtu, cc.cwnd, false, rtt, end);
+  };
+  round(10);
+  round(10);
+  assert.equal(cc.hystart, 'slow-start');
+  const before = cc.cwnd;
+  round(10);
+  assert.equal(cc.cwnd - before, 8 * mtu, 'one MTU per SACK in slow start');
+  round(16); // 10 ms + max(4, 10/8) ms: a queue is building
+  assert.equal(cc.hystart, 'css');
+  const css = cc.cwnd;
+  round(16);
+  assert.equal(cc.cwnd - css, (8 * mtu) / 4, 'a quarter of that in CSS');
+  for (let i = 0; i < 4; i++) round(16);
+  // Five rounds of CSS: ssthresh = cwnd, and congestion avoidance after the next SACK.
+  assert.equal(cc.hystart, 'done');
+  assert.ok(cc.cwnd > cc.ssthresh && cc.cwnd - cc.ssthresh <= mtu);
+  const avoiding = cc.cwnd;
+  round(16);
+  assert.equal(cc.cwnd, avoiding, 'one MTU per cwnd of data acknowledged only');
+});
+
+test('HyStart++: a delay that falls back during CSS resumes slow start', () => {
+  const cc = new CongestionControl(1000, 10_000_000);
+  let end = 0;
+  const round = (rtt: number): void => {
+    const from = end;
+    end += 100;
+    for (let i = 0; i < 8; i++) cc.onAck(from + i, true, 2000, cc.cwnd, false, rtt, end);
+  };
+  round(10);
+  round(10);
+  round(20);
+  assert.equal(cc.hystart, 'css');
+  round(12);
+  assert.equal(cc.hystart, 'slow-start');
 });
