@@ -61,7 +61,10 @@ export class UdpIceAgent {
     this.#options = options;
     this.agent = new IceAgent(options);
     this.#timer = new DeadlineTimer((at) => {
-      this.agent.handleTimeout(at);
+      // The timer may fire for a deadline that has gone (a transaction answered meanwhile):
+      // then the agent has nothing to do, and an idle connection's wake-ups stay cheap.
+      const due = this.agent.nextDeadline();
+      if (due !== undefined && due <= at) this.agent.handleTimeout(at);
       this.#arm();
     });
   }

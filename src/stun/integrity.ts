@@ -12,7 +12,10 @@ const FINGERPRINT_XOR = 0x5354554e;
 
 export type IntegrityAlgorithm = 'sha1' | 'sha256';
 
-/** HMAC of `message[0..end)`, its length field replaced by `length`. */
+/**
+ * HMAC of `message[0..end)`, its length field replaced by `length`: written in place for
+ * the one update call and put back, so that the message reads the same afterwards.
+ */
 export function integrityHmac(
   algorithm: IntegrityAlgorithm,
   key: Buffer,
@@ -20,13 +23,11 @@ export function integrityHmac(
   end: number,
   length: number,
 ): Buffer {
-  const lengthField = Buffer.allocUnsafe(2);
-  lengthField.writeUInt16BE(length, 0);
-  return createHmac(algorithm, key)
-    .update(message.subarray(0, 2))
-    .update(lengthField)
-    .update(message.subarray(4, end))
-    .digest();
+  const field = message.readUInt16BE(2);
+  message.writeUInt16BE(length, 2);
+  const hmac = createHmac(algorithm, key).update(message.subarray(0, end)).digest();
+  message.writeUInt16BE(field, 2);
+  return hmac;
 }
 
 /** The FINGERPRINT value for a message whose FINGERPRINT attribute starts at `end`. */

@@ -39,6 +39,7 @@ import {
   RequestedAddressFamily,
   RequestedTransport,
   ReservationToken,
+  randomTransactionId,
   Software,
   StunDecodeError,
   StunMessage,
@@ -335,3 +336,14 @@ function refingerprint(bytes: Buffer): Buffer {
   out.writeUInt32BE((crc32(out, 0, at) ^ 0x5354554e) >>> 0, at + 4);
   return out;
 }
+
+test('transaction ids are 12 fresh random bytes each, buffers of their own', () => {
+  const first = randomTransactionId();
+  const saved = Buffer.from(first);
+  const ids = Array.from({ length: 1000 }, () => randomTransactionId());
+  assert.deepEqual(first, saved, 'later ids do not overwrite an earlier one');
+  assert.ok(ids.every((id) => id.length === 12));
+  assert.equal(new Set([first, ...ids].map((id) => id.toString('hex'))).size, ids.length + 1);
+  // 12,000 bytes of random output cover all 256 byte values.
+  assert.equal(new Set(Buffer.concat(ids)).size, 256);
+});
