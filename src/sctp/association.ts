@@ -930,7 +930,10 @@ export class Association implements Timed {
       return true;
     }
     const hadGaps = tracker.hasGaps;
-    tracker.record(tsn);
+    if (!tracker.record(tsn)) {
+      this.#immediateSack = true; // too scattered: dropped unacknowledged, like no room
+      return true;
+    }
     if (hadGaps || tracker.hasGaps || flags & DataFlags.IMMEDIATE) this.#immediateSack = true;
     if (chunk.streamId >= this.#inboundStreams) {
       // §6.5: acknowledged, reported, dropped.

@@ -9,6 +9,13 @@ import { tsnAdd, tsnDiff, tsnLt, tsnLte } from './serial.js';
 /** Duplicate TSNs reported per SACK at most. */
 const MAX_DUPLICATES = 32;
 
+/**
+ * Gap blocks kept at most. A TSN that would open one more is not recorded (the caller
+ * drops it unacknowledged, as when there is no room), so a peer scattering TSNs cannot
+ * make each chunk cost time in proportion to the gaps.
+ */
+export const MAX_GAP_BLOCKS = 1024;
+
 export class DataTracker {
   cumulativeTsn: number;
   highestReceived: number;
@@ -43,8 +50,11 @@ export class DataTracker {
     if (this.#duplicates.length < MAX_DUPLICATES) this.#duplicates.push(tsn);
   }
 
-  /** Records a new TSN (not a duplicate, beyond the cumulative TSN). */
-  record(tsn: number): void {
+  /**
+   * Records a new TSN (not a duplicate, beyond the cumulative TSN); false, recording
+   * nothing, when it would open a gap block beyond MAX_GAP_BLOCKS.
+   */
+  record(tsn: number): boolean {
     if (tsnLt(this.highestReceived, tsn)) this.highestReceived = tsn;
     const b = this.#blocks;
     if (tsn === tsnAdd(this.cumulativeTsn, 1)) {
@@ -53,7 +63,7 @@ export class DataTracker {
         this.cumulativeTsn = b[1]!;
         b.splice(0, 2);
       }
-      return;
+      return true;
     }
     // Most TSNs extend the last block; search from the end.
     let i = b.length - 2;
@@ -68,8 +78,10 @@ export class DataTracker {
     } else if (i + 2 < b.length && b[i + 2] === tsnAdd(tsn, 1)) {
       b[i + 2] = tsn;
     } else {
+      if (b.length >= 2 * MAX_GAP_BLOCKS) return false;
       b.splice(i + 2, 0, tsn, tsn);
     }
+    return true;
   }
 
   /** Moves the cumulative TSN forward (FORWARD TSN, RFC 3758 §3.6). */

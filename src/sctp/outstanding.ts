@@ -254,9 +254,11 @@ export class Outstanding {
     let point = this.cumulativeTsnAck;
     for (let i = this.#head; i < this.#chunks.length; i++) {
       const c = this.#chunks[i]!;
-      if (!c.abandoned && !c.acked) break;
+      // C2: only abandoned chunks move the point; a gap-acked one still belongs to a
+      // message the peer must be able to complete.
+      if (!c.abandoned) break;
       point = c.tsn;
-      if (!c.abandoned || c.unordered) continue;
+      if (c.unordered) continue;
       const s = skipped.find((e) => e.streamId === c.streamId);
       if (!s) skipped.push({ streamId: c.streamId, ssn: c.ssn });
       else if (ssnLt(s.ssn, c.ssn)) s.ssn = c.ssn;

@@ -127,12 +127,20 @@ export class Reassembly {
   }
 
   /**
-   * FORWARD TSN (RFC 3758 §3.6): drops fragments of messages up to the new cumulative TSN
-   * and stops waiting for the skipped sequence numbers, delivering what they held back.
+   * FORWARD TSN (RFC 3758 §3.6): drops the fragments of messages that can no longer be
+   * completed (a fragment they miss is at or below the new cumulative TSN, so it was
+   * abandoned) and stops waiting for the skipped sequence numbers, delivering what they
+   * held back.
    */
   skip(newCumulativeTsn: number, streams: readonly SkippedStream[]): void {
-    for (const run of this.#runsByFirst.values())
-      if (tsnLte(run.first, newCumulativeTsn)) this.#dropRun(run);
+    for (const run of this.#runsByFirst.values()) {
+      const abandoned =
+        (tsnLte(run.first, newCumulativeTsn) &&
+          (!run.hasBeginning || tsnLte(tsnAdd(run.last, 1), newCumulativeTsn))) ||
+        (!run.unordered &&
+          streams.some((s) => s.streamId === run.streamId && ssnLte(run.ssn, s.ssn)));
+      if (abandoned) this.#dropRun(run);
+    }
     for (const { streamId, ssn } of streams) {
       const s = this.#streams.get(streamId);
       if (!s || !ssnLte(s.expectedSsn, ssn)) continue;

@@ -163,70 +163,54 @@ function run(
   return { net, a, b };
 }
 
-/** Until the FORWARD TSN bug of test/sctp/forward-tsn.regress.test.ts is fixed, the reliable channels stall. */
-const FORWARD_TSN_BUG = {
-  todo: 'a FORWARD TSN drops gap-acked fragments of reliable messages (test/sctp/forward-tsn.regress.test.ts): the reliable ordered channel stalls',
-};
-
 for (const seed of [1, 2, 3])
-  test(
-    `loss 5%, delay 20-50 ms with reordering, 5% duplicates (seed ${seed}): every channel keeps its promise`,
-    FORWARD_TSN_BUG,
-    () => {
-      const count = 120;
-      const { net, b } = run({ seed, loss: 0.05, delay: 20, jitter: 30, duplicate: 0.05 }, count);
-      const got = (label: string) => (b.received.get(label) ?? []).map(intact);
-      const all = Array.from({ length: count }, (_, i) => i);
-
-      assert.deepEqual(got('reliable-ordered'), all, 'every message once, in order');
-      assert.deepEqual(
-        [...got('reliable-unordered')].sort((x, y) => x - y),
-        all,
-        'every message once',
-      );
-      for (const label of ['rexmit-0-ordered', 'rexmit-2-unordered', 'lifetime']) {
-        const ids = got(label);
-        assert.equal(new Set(ids).size, ids.length, `${label}: no message twice`);
-        assert.ok(
-          ids.length <= count && ids.every((i) => i >= 0 && i < count),
-          `${label}: only what was sent`,
-        );
-        if (label.endsWith('-ordered'))
-          assert.deepEqual(
-            ids,
-            [...ids].sort((x, y) => x - y),
-            `${label}: in order, with gaps`,
-          );
-      }
-      // A lifetime ends retransmissions: nothing arrives later than it and one trip; within
-      // it, retransmissions recover most losses.
-      const timed = b.received.get('lifetime') ?? [];
-      assert.deepEqual(
-        timed.filter((m) => latency(m) > LIFETIME + 50).map(intact),
-        [],
-        'delivered after their lifetime',
-      );
-      assert.ok(timed.length > 0.9 * count, `${timed.length} of ${count} timed messages delivered`);
-      // Loss was real, and the partially reliable channels gave up on some messages.
-      assert.ok(net.stats.lost > 50 && net.stats.duplicated > 50, JSON.stringify(net.stats));
-      assert.ok(
-        got('rexmit-0-ordered').length < count,
-        'maxRetransmits 0 lost something at 5% loss',
-      );
-    },
-  );
-
-test(
-  'a heavy link (20% loss, 100-300 ms): reliable channels still deliver all, in order',
-  FORWARD_TSN_BUG,
-  () => {
-    const count = 30;
-    const { b } = run({ seed: 9, loss: 0.2, delay: 100, jitter: 200, duplicate: 0.1 }, count);
+  test(`loss 5%, delay 20-50 ms with reordering, 5% duplicates (seed ${seed}): every channel keeps its promise`, () => {
+    const count = 120;
+    const { net, b } = run({ seed, loss: 0.05, delay: 20, jitter: 30, duplicate: 0.05 }, count);
+    const got = (label: string) => (b.received.get(label) ?? []).map(intact);
     const all = Array.from({ length: count }, (_, i) => i);
-    assert.deepEqual((b.received.get('reliable-ordered') ?? []).map(intact), all);
+
+    assert.deepEqual(got('reliable-ordered'), all, 'every message once, in order');
     assert.deepEqual(
-      (b.received.get('reliable-unordered') ?? []).map(intact).sort((x, y) => x - y),
+      [...got('reliable-unordered')].sort((x, y) => x - y),
       all,
+      'every message once',
     );
-  },
-);
+    for (const label of ['rexmit-0-ordered', 'rexmit-2-unordered', 'lifetime']) {
+      const ids = got(label);
+      assert.equal(new Set(ids).size, ids.length, `${label}: no message twice`);
+      assert.ok(
+        ids.length <= count && ids.every((i) => i >= 0 && i < count),
+        `${label}: only what was sent`,
+      );
+      if (label.endsWith('-ordered'))
+        assert.deepEqual(
+          ids,
+          [...ids].sort((x, y) => x - y),
+          `${label}: in order, with gaps`,
+        );
+    }
+    // A lifetime ends retransmissions: nothing arrives later than it and one trip; within
+    // it, retransmissions recover most losses.
+    const timed = b.received.get('lifetime') ?? [];
+    assert.deepEqual(
+      timed.filter((m) => latency(m) > LIFETIME + 50).map(intact),
+      [],
+      'delivered after their lifetime',
+    );
+    assert.ok(timed.length > 0.9 * count, `${timed.length} of ${count} timed messages delivered`);
+    // Loss was real, and the partially reliable channels gave up on some messages.
+    assert.ok(net.stats.lost > 50 && net.stats.duplicated > 50, JSON.stringify(net.stats));
+    assert.ok(got('rexmit-0-ordered').length < count, 'maxRetransmits 0 lost something at 5% loss');
+  });
+
+test('a heavy link (20% loss, 100-300 ms): reliable channels still deliver all, in order', () => {
+  const count = 30;
+  const { b } = run({ seed: 9, loss: 0.2, delay: 100, jitter: 200, duplicate: 0.1 }, count);
+  const all = Array.from({ length: count }, (_, i) => i);
+  assert.deepEqual((b.received.get('reliable-ordered') ?? []).map(intact), all);
+  assert.deepEqual(
+    (b.received.get('reliable-unordered') ?? []).map(intact).sort((x, y) => x - y),
+    all,
+  );
+});

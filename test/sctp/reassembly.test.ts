@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DataChunk, DataFlags } from '../../src/sctp/chunks/data.js';
-import { DataTracker } from '../../src/sctp/data-tracker.js';
+import { DataTracker, MAX_GAP_BLOCKS } from '../../src/sctp/data-tracker.js';
 import { Reassembly } from '../../src/sctp/reassembly.js';
 import { prng } from '../support/simnet.js';
 
@@ -43,6 +43,15 @@ test('the tracker keeps the cumulative TSN, gap blocks and duplicates, across th
   assert.equal(t.cumulativeTsn, 3);
   assert.ok(t.isDuplicate(0));
   assert.deepEqual(t.sack(0, 10).gapAckBlocks, [3, 3]);
+});
+
+test('the tracker refuses a TSN that would open a gap block beyond its limit', () => {
+  const t = new DataTracker(0);
+  for (let i = 0; i < MAX_GAP_BLOCKS; i++) assert.ok(t.record(2 + 2 * i));
+  assert.equal(t.record(10_000), false, 'a new block');
+  assert.ok(!t.isDuplicate(10_000), 'nothing recorded');
+  assert.ok(t.record(3), 'joining two blocks is fine');
+  assert.ok(t.record(0), 'so is advancing the cumulative TSN');
 });
 
 test('the tracker agrees with a plain set under random arrival orders', () => {
@@ -132,6 +141,14 @@ test('FORWARD TSN drops partial messages and delivers what the skipped SSN held 
   assert.equal(re.queuedBytes, 0);
   re.add(chunk(5, 1, 3, 'three', B | E));
   assert.deepEqual(got, ['1:two', '1:three']);
+});
+
+test('FORWARD TSN keeps a partial message that can still complete above the new cumulative TSN', () => {
+  const { re, got } = collect();
+  re.add(chunk(2, 1, 0, 'be', B)); // its next fragment, TSN 3, is above the point
+  re.skip(2, []);
+  re.add(chunk(3, 1, 0, 'gun', E));
+  assert.deepEqual(got, ['1:begun']);
 });
 
 test('a deferred reset holds later data until the reset, then sequence numbers restart', () => {
