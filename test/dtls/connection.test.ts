@@ -40,8 +40,12 @@ test('a handshake takes three round trips with a cookie exchange and two without
   );
   assert.ok(handshake(q));
   assert.equal(q.net.now, 40);
-  // the defaults: AES-128-GCM, X25519, the first SRTP profile, the peer's certificate known
-  assert.equal(p.client.connection.cipherSuite?.name, 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256');
+  // the defaults: ChaCha20-Poly1305 (our cheapest records), X25519, the first SRTP profile,
+  // the peer's certificate known
+  assert.equal(
+    p.client.connection.cipherSuite?.name,
+    'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+  );
   assert.equal(p.client.connection.srtpProfile, SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM);
   assert.deepEqual(p.client.connection.remoteCertificate, ec2.der);
   assert.deepEqual(p.server.connection.remoteCertificate, ec1.der);
@@ -71,24 +75,24 @@ test('every cipher suite, with the certificate type it authenticates with', () =
 test('the server picks its preferred suite that fits its certificate', () => {
   const p = simPair({ client: ec1, server: rsa2 });
   assert.ok(handshake(p));
-  assert.equal(p.client.connection.cipherSuite?.name, 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256');
+  assert.equal(
+    p.client.connection.cipherSuite?.name,
+    'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  );
   const q = simPair(
     { client: ec1, server: ec2 },
     {},
     {
       server: {
         cipherSuites: [
-          CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
           CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+          CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
         ],
       },
     },
   );
   assert.ok(handshake(q));
-  assert.equal(
-    q.client.connection.cipherSuite?.name,
-    'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
-  );
+  assert.equal(q.client.connection.cipherSuite?.name, 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256');
 });
 
 test('no suite in common fails with handshake_failure on both sides', () => {
@@ -167,8 +171,9 @@ test('application data: both ways, up to the MTU, in order on a clean link', () 
   const p = simPair({ client: ec1, server: ec2 }, {}, { client: { mtu: 500 } });
   assert.ok(handshake(p));
   const c = p.client.connection;
-  assert.equal(c.maxDataSize, 500 - 13 - 24);
-  assert.equal(p.server.connection.maxDataSize, 1200 - 13 - 24);
+  // ChaCha20-Poly1305 adds a 16-byte tag to the 13-byte header (no explicit nonce).
+  assert.equal(c.maxDataSize, 500 - 13 - 16);
+  assert.equal(p.server.connection.maxDataSize, 1200 - 13 - 16);
   const sent: Buffer[] = [];
   for (let i = 0; i < 100; i++) {
     const d = Buffer.alloc(1 + ((i * 37) % c.maxDataSize), i);

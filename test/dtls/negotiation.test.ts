@@ -136,7 +136,7 @@ const sh = (r: ServerHello | number) => {
 test('server: a ClientHello browsers send gets ServerHello with RI, EMS, point formats', () => {
   const r = sh(serve(goodHello()));
   assert.equal(r.serverVersion, 0xfefd);
-  assert.equal(r.cipherSuite, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256);
+  assert.equal(r.cipherSuite, CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256);
   assert.deepEqual(r.sessionId, Buffer.alloc(0));
   assert.deepEqual(
     r.extensions.map((e) => e.type).sort(),
@@ -154,7 +154,7 @@ test('server: version, suites, compression, groups, signatures, EMS, RI', () => 
   ); // ECDSA cert
   assert.equal(
     sh(serve(goodHello(), {}, rsa)).cipherSuite,
-    CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    CipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
   );
   assert.equal(serve({ ...goodHello(), compressionMethods: [1] }), 47);
   assert.equal(
