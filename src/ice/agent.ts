@@ -11,7 +11,9 @@
  *   pair is still to be checked, or `nominationDelay` ms after the first valid pair.
  * - Data flows on the best valid pair before nomination (§12.1 allows it): that pair is
  *   the selected pair, the state is 'connected', and the nominated pair replaces it.
- *   After an ICE restart the previous selected pair stays until a new one is nominated.
+ *   After an ICE restart the previous selected pair stays until a new one is nominated,
+ *   and data from every remote address of the previous generation is taken until then:
+ *   the peer may still send on its own best valid pair (§12.2).
  * - 'completed': a pair is nominated, local gathering is complete and the peer said
  *   end-of-candidates.
  * - 'disconnected': see consent.ts; 'failed' when consent expires (30 s without an
@@ -214,6 +216,9 @@ export class IceAgent implements Timed {
   #disconnected = false;
   /** After a restart: the previous selected pair stays until a new pair is nominated. */
   #keepSelected = false;
+  /** While #keepSelected: the previous generation's remote addresses and local bases. */
+  #previousRemotes = new Set<string>();
+  #previousBases = new Set<CandidateBase>();
 
   #pacStart: number | undefined;
   #pacExpired = false;
@@ -961,8 +966,8 @@ export class IceAgent implements Timed {
     now: number,
   ): void {
     if (request.method !== Method.Binding) return;
-    const local = this.#hostByBase.get(base) ?? this.#previousHost(base);
-    if (!local) return;
+    const local = this.#hostByBase.get(base);
+    if (!local && !this.#previousBases.has(base)) return;
     const accepted = this.#acceptRequest(request, base, address, port);
     if (!accepted) return;
     const { key, current, remoteUfrag, priority } = accepted;
@@ -977,8 +982,8 @@ export class IceAgent implements Timed {
       selected.responsesSent++;
       this.#consent?.received(now);
     }
-    // A request of the previous generation only keeps its selected pair alive.
-    if (!current) return;
+    // A request of the previous generation only keeps its pairs alive.
+    if (!current || !local) return;
     if (this.#remote && remoteUfrag !== this.#remote.usernameFragment) return;
 
     // §7.3.1.3 peer-reflexive remote candidates
@@ -1082,13 +1087,6 @@ export class IceAgent implements Timed {
     return undefined;
   }
 
-  /** The base's host candidate of the previous generation, for its selected pair. */
-  #previousHost(base: CandidateBase): LocalCandidate | undefined {
-    return this.#keepSelected && this.#selected?.local.base === base
-      ? this.#selected.local
-      : undefined;
-  }
-
   #receiveIndication(base: CandidateBase, address: string, port: number, now: number): void {
     const selected = this.#selected;
     if (
@@ -1123,7 +1121,11 @@ export class IceAgent implements Timed {
           this.#update(now);
         }
       }
-    } else if (!this.#remoteByKey.has(`${address}:${port}`)) return; // unknown sources are dropped
+    } else {
+      // Unknown sources are dropped (§12.2: the candidates of the last exchanges are known).
+      const key = `${address}:${port}`;
+      if (!this.#remoteByKey.has(key) && !this.#previousRemotes.has(key)) return;
+    }
     this.packetsReceived++;
     this.bytesReceived += data.length;
     this.#events.onData?.(data, address, port);
@@ -1172,7 +1174,7 @@ export class IceAgent implements Timed {
       nominated ??
       (this.#keepSelected || this.#selected?.nominated ? this.#selected : this.#bestValid());
     if (!next || next === this.#selected) return;
-    if (nominated) this.#keepSelected = false;
+    if (nominated) this.#endPreviousGeneration();
     this.#selected = next;
     this.#consent = new ConsentFreshness(now, now, this.#random, this.#consentOptions);
     this.#consentLost = false;
@@ -1243,16 +1245,27 @@ export class IceAgent implements Timed {
     this.#events.onStateChange?.(state);
   }
 
+  #endPreviousGeneration(): void {
+    this.#keepSelected = false;
+    this.#previousRemotes.clear();
+    this.#previousBases.clear();
+  }
+
   /** Flushes the session for a restart (ours or the peer's); the selected pair may stay (§9, §12.1). */
   #resetSession(): void {
     for (const pair of [...this.#checklist.pairs, ...this.#validPairs])
       if (pair.transactionId) this.#transactions.remove(pair.transactionId);
     this.#generation++;
-    this.#keepSelected = this.#selected !== undefined && !this.#consentLost;
-    if (!this.#keepSelected) {
+    if (this.#selected === undefined || this.#consentLost) {
+      this.#endPreviousGeneration();
       this.#selected = undefined;
       this.#consent = undefined;
       this.#consentLost = false;
+    } else if (!this.#keepSelected) {
+      // A restart during a restart keeps the generation the selected pair belongs to.
+      this.#keepSelected = true;
+      this.#previousRemotes = new Set(this.#remoteByKey.keys());
+      this.#previousBases = new Set(this.#hostByBase.keys());
     }
     this.#checklist = new Checklist(this.#maxPairs);
     this.#validPairs = [];

@@ -81,3 +81,63 @@ test('a restart while nothing is selected starts over', () => {
     }),
   );
 });
+
+test('restart: data on any old-generation pair is received until a new pair is selected', () => {
+  // Before nomination each side sends on its own best valid pair (RFC 8445 §12.1), and those
+  // may differ: here A's checks from its best address are lost, so A sends from the other
+  // one while B, whose checks to that address succeed, sends to it. A restart that cancels
+  // A's nomination leaves them so until the new generation selects; each must keep taking
+  // the other's data (§12.2, §9).
+  const net = new SimNetwork({ delay: 10 });
+  const a = simPeer(net, ['10.0.0.1', '10.1.0.1'], { role: 'controlling' });
+  const b = simPeer(net, ['10.0.0.2', '10.1.0.2'], { role: 'controlled' });
+  const isRequest = (data: Buffer) => data.length >= 20 && data.readUInt16BE(0) === 0x0001;
+  net.filter = ({ from, data }) => !(from.address === '10.0.0.1' && isRequest(data));
+  gatherAll(net, a, b);
+  connect(net, a, b);
+  assert.ok(
+    net.run({
+      until: () =>
+        a.agent.selectedPair !== undefined &&
+        b.agent.selectedPair?.local.base.address === '10.0.0.2' &&
+        b.agent.selectedPair.remote.address === '10.0.0.1',
+      timeout: 900,
+    }),
+  );
+  const pairA = a.agent.selectedPair!;
+  assert.ok(!pairA.nominated);
+  assert.equal(pairA.local.base.address, '10.1.0.1');
+
+  a.signal = undefined;
+  b.signal = undefined;
+  a.agent.restart(net.now);
+  a.gathered.length = 0;
+  assert.ok(exchange(net, a, b, 'A restarted'));
+  assert.ok(exchange(net, b, a, 'B not yet'));
+  // B takes A's offer: a restart by the peer.
+  b.agent.setRemoteParameters(a.agent.localParameters, net.now);
+  assert.ok(exchange(net, a, b, 'both restarted'));
+  assert.ok(exchange(net, b, a, 'both restarted, back'));
+  // Each side's pair still answers the other's consent with the old credentials, past the
+  // 30 s consent lifetime (RFC 7675), before A gathers again and after.
+  net.advance(35_000);
+  gatherAll(net, a);
+  net.advance(35_000);
+  assert.equal(a.agent.state, 'connected');
+  assert.equal(b.agent.state, 'connected');
+  assert.ok(exchange(net, b, a, 'consent kept'));
+
+  net.filter = undefined;
+  b.agent.restart(net.now);
+  b.gathered.length = 0;
+  gatherAll(net, b);
+  connect(net, a, b);
+  assert.ok(
+    net.run({
+      until: () => a.agent.state === 'completed' && b.agent.state === 'completed',
+      timeout: 10_000,
+    }),
+  );
+  assert.ok(exchange(net, a, b, 'after'));
+  assert.ok(exchange(net, b, a, 'after, back'));
+});
