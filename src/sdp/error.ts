@@ -22,6 +22,8 @@ export type SdpErrorCode =
   | 'bundle-mid-in-two-groups'
   | 'missing-ice-ufrag'
   | 'missing-ice-pwd'
+  | 'ice-ufrag-chars'
+  | 'ice-pwd-chars'
   | 'ice-ufrag-length'
   | 'ice-pwd-length'
   | 'missing-fingerprint'

@@ -9,7 +9,7 @@
 
 import { directions } from './attributes/direction.js';
 import { parseGroup } from './attributes/grouping.js';
-import { ICE_PWD_LENGTH, ICE_UFRAG_LENGTH } from './attributes/ice.js';
+import { ICE_PWD_LENGTH, ICE_UFRAG_LENGTH, parseIceCredential } from './attributes/ice.js';
 import { attributeSyntax } from './attributes/index.js';
 import { parseRid } from './attributes/rid.js';
 import { parseSimulcast, simulcastRids } from './attributes/simulcast.js';
@@ -61,7 +61,7 @@ export function validateSdp(d: SessionDescription, options: ValidateOptions = {}
   if (errors.length > 0) return errors;
 
   checkMids(d, errors);
-  checkCredentialLengths(d, errors);
+  checkCredentials(d, errors);
   for (const m of d.media) {
     if (isRejected(m, d)) continue;
     checkTransport(d, m, options, errors);
@@ -156,23 +156,27 @@ function checkMids(d: SessionDescription, errors: SdpError[]): void {
   }
 }
 
-/** RFC 8839 §5.4: ufrag 4-256 characters, password 22-256. */
-function checkCredentialLengths(d: SessionDescription, errors: SdpError[]): void {
+/** RFC 8839 §5.4: ufrag 4-256 ice-chars, password 22-256. */
+function checkCredentials(d: SessionDescription, errors: SdpError[]): void {
   const check = (attributes: readonly Attribute[]) => {
     for (const a of attributes) {
-      const limits =
-        a.name === 'ice-ufrag'
-          ? ICE_UFRAG_LENGTH
-          : a.name === 'ice-pwd'
-            ? ICE_PWD_LENGTH
-            : undefined;
-      const length = a.value?.length ?? 0;
-      if (limits && (length < limits.min || length > limits.max)) {
-        const code = a.name === 'ice-ufrag' ? 'ice-ufrag-length' : 'ice-pwd-length';
+      const ufrag = a.name === 'ice-ufrag';
+      if (!ufrag && a.name !== 'ice-pwd') continue;
+      const limits = ufrag ? ICE_UFRAG_LENGTH : ICE_PWD_LENGTH;
+      const value = a.value ?? '';
+      if (value.length < limits.min || value.length > limits.max) {
         errors.push(
           invalidError(
-            code,
+            ufrag ? 'ice-ufrag-length' : 'ice-pwd-length',
             `a=${a.name} must have ${limits.min}-${limits.max} characters (line ${a.line})`,
+            a.line,
+          ),
+        );
+      } else if (parseIceCredential(value) === undefined) {
+        errors.push(
+          invalidError(
+            ufrag ? 'ice-ufrag-chars' : 'ice-pwd-chars',
+            `a=${a.name} may only have letters, digits, + and / (line ${a.line})`,
             a.line,
           ),
         );

@@ -157,3 +157,32 @@ test('two m= sections with one msid make an OperationError (RFC 8830 §2)', asyn
   await b.setRemoteDescription({ type: 'offer', sdp: sdp.replace(msid, `${msid}\r\n${msid}`) });
   assert.equal(b.getTransceivers().length, 1);
 });
+
+test('ICE credentials outside RFC 8839 §5.4 (characters, length) are an InvalidAccessError', async (t) => {
+  const offer = audioOffer('UDP/TLS/RTP/SAVPF', 111);
+  for (const [from, to] of [
+    ['a=ice-ufrag:6HHHdzzeIhkE0CKj', 'a=ice-ufrag:6HH$dzzeIhkE0CKj'],
+    ['a=ice-pwd:XYDGVpfvklQIEnZ6YnyLsAew', 'a=ice-pwd:XYDG$pfvklQIEnZ6YnyLsAew'],
+    ['a=ice-pwd:XYDGVpfvklQIEnZ6YnyLsAew', 'a=ice-pwd:foobarba'],
+  ] as const) {
+    const p = pc(t);
+    await assert.rejects(p.setRemoteDescription({ type: 'offer', sdp: offer.replace(from, to) }), {
+      name: 'InvalidAccessError',
+    });
+    p.close();
+  }
+});
+
+test('an unreadable a=max-message-size is as if absent: 64 KiB (RFC 8841 §6)', async (t) => {
+  const offerer = pc(t);
+  const answerer = pc(t);
+  offerer.createDataChannel('x');
+  await offerer.setLocalDescription();
+  const sdp = offerer.localDescription!.sdp.replace(
+    /a=max-message-size:\d+/,
+    'a=max-message-size:undefined',
+  );
+  await answerer.setRemoteDescription({ type: 'offer', sdp });
+  await answerer.setLocalDescription();
+  assert.equal(answerer.sctp?.maxMessageSize, 65536);
+});

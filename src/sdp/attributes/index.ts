@@ -9,11 +9,11 @@ import { directions } from './direction.js';
 import { parseFingerprint, parseSetup, parseTlsId } from './dtls.js';
 import { parseExtMap } from './extmap.js';
 import { parseGroup, parseMid } from './grouping.js';
-import { parseIceCredential, parseIceOptions, parseRemoteCandidates } from './ice.js';
+import { parseIceOptions, parseRemoteCandidates } from './ice.js';
 import { parseMsid, parseMsidSemantic } from './msid.js';
 import { parseRid } from './rid.js';
 import { parseFmtp, parseRtcp, parseRtcpFeedback, parseRtpMap } from './rtp.js';
-import { parseMaxMessageSize, parseSctpPort } from './sctp.js';
+import { parseSctpPort } from './sctp.js';
 import { parseSimulcast } from './simulcast.js';
 import { parseSsrc, parseSsrcGroup } from './ssrc.js';
 
@@ -26,14 +26,22 @@ export interface AttributeSyntax {
 
 const property: AttributeSyntax = {};
 
+/**
+ * Any value: an attribute whose value is checked as content (./validate.ts) or whose
+ * unreadable value reads as absent.
+ */
+const anyValue: AttributeSyntax['parse'] = (v) => v ?? undefined;
+
 export const attributeSyntax: ReadonlyMap<string, AttributeSyntax> = new Map<
   string,
   AttributeSyntax
 >([
   ['group', { parse: parseGroup }],
   ['msid-semantic', { parse: parseMsidSemantic, single: true }],
-  ['ice-ufrag', { parse: parseIceCredential, single: true }],
-  ['ice-pwd', { parse: parseIceCredential, single: true }],
+  // Credentials with characters or lengths RFC 8839 §5.4 does not allow are invalid
+  // content, an InvalidAccessError (as browsers and the WPT tests have it), not syntax.
+  ['ice-ufrag', { parse: anyValue, single: true }],
+  ['ice-pwd', { parse: anyValue, single: true }],
   ['ice-options', { parse: parseIceOptions, single: true }],
   ['ice-lite', property],
   [
@@ -55,7 +63,8 @@ export const attributeSyntax: ReadonlyMap<string, AttributeSyntax> = new Map<
   ['mid', { parse: parseMid, single: true }],
   ['bundle-only', property],
   ['sctp-port', { parse: parseSctpPort, single: true }],
-  ['max-message-size', { parse: parseMaxMessageSize, single: true }],
+  // A limit that does not read is as if absent: 64 KiB (RFC 8841 §6), the safe value.
+  ['max-message-size', { parse: anyValue, single: true }],
   ['rtcp', { parse: parseRtcp, single: true }],
   ['rtcp-mux', property],
   ['rtcp-mux-only', property],
