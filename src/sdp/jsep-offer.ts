@@ -150,10 +150,14 @@ export function createOffer(ctx: OfferContext): OfferResult {
   );
   const liveMids = live.map((o) => o.mid);
   const bundled = ctx.bundle?.filter((m) => liveMids.includes(m)) ?? [];
-  const group = [...bundled, ...liveMids.filter((m) => !bundled.includes(m))];
+  const negotiated = ctx.bundle !== undefined;
+  // §5.2.2: the group holds the sections bundled by the last answer that live, and the new
+  // or re-enabled ones; a section that answer accepted outside it keeps its own transport.
+  const unbundled = (mid: string): boolean =>
+    negotiated && !bundled.includes(mid) && isAcceptedIn(ctx.lastAnswer, mid);
+  const group = [...bundled, ...liveMids.filter((m) => !bundled.includes(m) && !unbundled(m))];
   // The BUNDLE-tag: the previous one while it lives, else the first section of the group.
   const tag = group[0];
-  const negotiated = ctx.bundle !== undefined;
   const seenKinds = new Set<string>();
   const bundleOnly = new Set<string>();
   if (!negotiated) {
@@ -169,9 +173,10 @@ export function createOffer(ctx: OfferContext): OfferResult {
       seenKinds.add(kind);
     }
   }
-  // Once BUNDLE is negotiated only the tag carries transport attributes (§5.2.2); before
-  // that every section that is not bundle-only has a transport of its own.
-  const ownTransport = (mid: string): boolean => (negotiated ? mid === tag : !bundleOnly.has(mid));
+  // Once BUNDLE is negotiated only the tag carries the group's transport attributes
+  // (§5.2.2); before that every section that is not bundle-only has a transport of its own.
+  const ownTransport = (mid: string): boolean =>
+    negotiated ? mid === tag || unbundled(mid) : !bundleOnly.has(mid);
   const tagAddress = tag !== undefined ? defaultAddress(ctx.transport(tag)) : undefined;
 
   const media = layout.map((owner) => {
@@ -228,6 +233,10 @@ function sends(direction: Direction): boolean {
 function isRejectedIn(d: JsepDescription | undefined, mid: string | undefined): boolean {
   if (d === undefined || mid === undefined) return false;
   return d.sections.some((s) => s.mid === mid && s.rejected);
+}
+
+function isAcceptedIn(d: JsepDescription | undefined, mid: string): boolean {
+  return d?.sections.some((s) => s.mid === mid && !s.rejected) ?? false;
 }
 
 function findSection(d: JsepDescription | undefined, mid: string): JsepMediaSection | undefined {

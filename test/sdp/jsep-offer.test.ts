@@ -288,3 +288,44 @@ test('a stopped transceiver whose section is not yet rejected gets port 0 and no
   assert.equal(m.port, 0);
   assert.ok(!m.attributes.some((a) => a.name === 'msid'));
 });
+
+test('a section the answer kept out of BUNDLE stays out, with its own transport (RFC 9429 §5.2.2)', () => {
+  const audio = transceiver('audio', { streamIds: [], trackId: 'a', ssrc: 1 });
+  const video = transceiver('video', { streamIds: [], trackId: 'v', ssrc: 2 });
+  const first = createOffer(context({ transceivers: [audio, video], dataChannels: true }));
+  const local = parseSdp(serializeSdp(first.description));
+  assert.ok(local.ok);
+  // The answer bundles audio and data; video is accepted on a transport of its own.
+  const answer = parseSdp(
+    serializeSdp(first.description).replace('a=group:BUNDLE 0 1 2', 'a=group:BUNDLE 0 2'),
+  );
+  assert.ok(answer.ok);
+  const currentLocal = readDescription(local.description, false);
+  const currentRemote = readDescription(answer.description, true);
+  const added = transceiver('audio', { streamIds: [], trackId: 'n', ssrc: 3 });
+  let next = 3;
+  const second = createOffer(
+    context({
+      transceivers: [
+        { ...audio, mid: '0' },
+        { ...video, mid: '1' },
+        added,
+      ],
+      dataChannels: true,
+      dataMid: '2',
+      base: currentLocal,
+      currentLocal,
+      currentRemote,
+      lastAnswer: currentRemote,
+      bundle: ['0', '2'],
+      transport: (mid) => transport(`ufr${mid}`, `${mid}`.repeat(22)),
+      newMid: () => String(next++),
+    }),
+  );
+  // The new section joins the group; video does not.
+  assert.equal(second.description.attributes.find((a) => a.name === 'group')?.value, 'BUNDLE 0 2 3');
+  const ufrags = second.description.media.map(
+    (m) => m.attributes.find((a) => a.name === 'ice-ufrag')?.value,
+  );
+  assert.deepEqual(ufrags, ['ufr0', 'ufr1', undefined, undefined]);
+});
