@@ -4,7 +4,6 @@
  */
 import type { Fingerprint, SetupRole } from '../sdp/attributes/dtls.js';
 import { DEFAULT_SCTP_PORT } from '../sdp/attributes/sctp.js';
-import { CHROMIUM_MAX_MESSAGE_SIZE } from '../sdp/builder.js';
 import { createAnswer as createJsepAnswer } from '../sdp/jsep-answer.js';
 import type { LocalTransportParams } from '../sdp/jsep-media.js';
 import { createOffer as createJsepOffer, type JsepTransceiver } from '../sdp/jsep-offer.js';
@@ -16,8 +15,16 @@ import { senderSlots } from './RTCRtpSender.js';
 import { type RTCRtpTransceiver, transceiverSlots } from './RTCRtpTransceiver.js';
 import { pooledCredentials } from './transport-events.js';
 
-/** The largest message we take (a=max-message-size), as browsers announce it. */
-export const LOCAL_MAX_MESSAGE_SIZE = CHROMIUM_MAX_MESSAGE_SIZE;
+/**
+ * The largest message we take, announced as a=max-message-size (RFC 8841 §6): 8 MiB, more
+ * than Chromium's 256 KiB, so that Firefox (which announces 1 GiB) and our own peers can
+ * send the large messages applications expect. A message is delivered whole, so the SCTP
+ * receive buffer holds it while it is reassembled: RECEIVE_BUFFER_SIZE below bounds what
+ * one peer can make us hold (12 MiB per connection), whatever it sends.
+ */
+export const LOCAL_MAX_MESSAGE_SIZE = 8 * 1024 * 1024;
+/** The SCTP receive buffer (a_rwnd): the largest message plus the 4 MiB window SCTP keeps. */
+export const RECEIVE_BUFFER_SIZE = LOCAL_MAX_MESSAGE_SIZE + 4 * 1024 * 1024;
 export const SCTP_PORT = DEFAULT_SCTP_PORT;
 
 /**

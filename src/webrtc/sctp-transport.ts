@@ -17,7 +17,7 @@ import type { CloseReason } from '../sctp/association.js';
 import { domError } from './dom-errors.js';
 import type { JsepTransport } from './jsep-transport.js';
 import { updateNegotiationNeeded } from './negotiation-needed.js';
-import { LOCAL_MAX_MESSAGE_SIZE, SCTP_PORT } from './offer-answer.js';
+import { LOCAL_MAX_MESSAGE_SIZE, RECEIVE_BUFFER_SIZE, SCTP_PORT } from './offer-answer.js';
 import type { PeerConnectionSlots } from './peer-connection-state.js';
 import {
   announceDataChannelOpen,
@@ -215,6 +215,7 @@ export function dtlsConnected(s: PeerConnectionSlots, t: JsepTransport): void {
         localPort: SCTP_PORT,
         remotePort: remote.port,
         maxMessageSize: LOCAL_MAX_MESSAGE_SIZE,
+        receiveBufferSize: RECEIVE_BUFFER_SIZE,
         remoteMaxMessageSize: remote.maxMessageSize,
       },
       {

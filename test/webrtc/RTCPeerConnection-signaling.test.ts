@@ -265,7 +265,8 @@ test('a data-channel exchange makes the RTCSctpTransport on both sides', async (
   assert.ok(sctp);
   assert.notEqual(sctp, offered, 'the rolled-back one is gone');
   assert.equal(sctp.state, 'connecting');
-  assert.equal(sctp.maxMessageSize, 262144);
+  // Our 8 MiB a=max-message-size, below canSendSize (16 MiB).
+  assert.equal(sctp.maxMessageSize, 8 * 1024 * 1024);
   assert.equal(sctp.maxChannels, null);
   assert.ok(sctp.transport instanceof RTCDtlsTransport);
 });
