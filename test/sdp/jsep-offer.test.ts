@@ -306,11 +306,7 @@ test('a section the answer kept out of BUNDLE stays out, with its own transport 
   let next = 3;
   const second = createOffer(
     context({
-      transceivers: [
-        { ...audio, mid: '0' },
-        { ...video, mid: '1' },
-        added,
-      ],
+      transceivers: [{ ...audio, mid: '0' }, { ...video, mid: '1' }, added],
       dataChannels: true,
       dataMid: '2',
       base: currentLocal,
@@ -323,7 +319,10 @@ test('a section the answer kept out of BUNDLE stays out, with its own transport 
     }),
   );
   // The new section joins the group; video does not.
-  assert.equal(second.description.attributes.find((a) => a.name === 'group')?.value, 'BUNDLE 0 2 3');
+  assert.equal(
+    second.description.attributes.find((a) => a.name === 'group')?.value,
+    'BUNDLE 0 2 3',
+  );
   const ufrags = second.description.media.map(
     (m) => m.attributes.find((a) => a.name === 'ice-ufrag')?.value,
   );
