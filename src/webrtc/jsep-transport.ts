@@ -16,6 +16,7 @@ import type { DtlsFailure } from '../dtls/alert.js';
 import { DtlsConnection, type DtlsTransportState } from '../dtls/connection.js';
 import type { DtlsCertificate } from '../dtls/credentials.js';
 import type { DtlsFingerprint } from '../dtls/fingerprint.js';
+import { SrtpProtectionProfile } from '../dtls/srtp.js';
 import type {
   IceCandidateError,
   IceGatheringState,
@@ -30,6 +31,18 @@ import { createDtlsTransport, type RTCDtlsTransport } from './RTCDtlsTransport.j
 import { createIceTransport, iceTransportSlots, type RTCIceTransport } from './RTCIceTransport.js';
 
 export type DtlsRole = 'client' | 'server';
+
+/**
+ * The use_srtp profiles we offer, in Chromium's order: the profile RFC 8827 §6.5 makes
+ * mandatory first, then the AEAD ones. Chromium picks the first as server, so a session
+ * gets the same profile whichever side is the DTLS server (and what webrtc-pc's tests
+ * expect in srtpCipher).
+ */
+const SRTP_PROFILES = [
+  SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80,
+  SrtpProtectionProfile.SRTP_AEAD_AES_256_GCM,
+  SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM,
+];
 
 export interface TransportListener {
   gatheringStateChanged(t: JsepTransport, state: IceGatheringState): void;
@@ -322,6 +335,7 @@ export class JsepTransport {
       role: this.dtlsRole,
       certificate: this.#options.certificate(),
       remoteFingerprints: this.#remoteFingerprints,
+      srtpProfiles: SRTP_PROFILES,
       send: (datagram) => {
         if (this.connection === connection) this.agent.send(datagram);
       },
