@@ -331,9 +331,12 @@ function associationClosed(s: PeerConnectionSlots, entry: SctpEntry, _reason: Cl
 
 /**
  * "Close the connection": every channel is closed at once without events, and the
- * association ends with an ABORT the peer sees before DTLS close_notify.
+ * association ends with an ABORT the peer sees before DTLS close_notify. The transport is
+ * "closed" at once; the "closed" row of RTCSctpTransportState also queues the update for
+ * an association closed by closing the connection, whose task fires statechange (the
+ * editors' reading, w3c/webrtc-pc#3126) unless the connection disappears.
  */
-export function closeSctp(s: PeerConnectionSlots): void {
+export function closeSctp(s: PeerConnectionSlots, disappear: boolean): void {
   for (const channel of s.dataChannels) closeDataChannelAbruptly(channel);
   const entry = entries.get(s);
   entries.delete(s);
@@ -341,7 +344,9 @@ export function closeSctp(s: PeerConnectionSlots): void {
     entry.endpoint.association.abort(now(), 'the RTCPeerConnection was closed');
     entry.transport.setRider(undefined);
   }
-  if (s.sctpTransport) setSctpState(s.sctpTransport, 'closed');
+  const sctp = s.sctpTransport;
+  if (sctp && setSctpState(sctp, 'closed') && !disappear)
+    queueTask(() => sctp.dispatchEvent(new Event('statechange')));
 }
 
 /** RTCDataChannelStats of the connection's channels. */

@@ -520,7 +520,7 @@ export function closeConnection(s: PeerConnectionSlots, disappear: boolean): voi
     if (!t.stopped) stopTransceiver(t, disappear);
   }
   // Channels close abruptly; SCTP ABORT goes out before DTLS close_notify.
-  closeSctp(s);
+  closeSctp(s, disappear);
   for (const t of s.transports) {
     closeDtlsSilently(t.dtls);
     t.close();
