@@ -231,18 +231,19 @@
       const high = 4 * 1024 * 1024;
       channel.bufferedAmountLowThreshold = 1024 * 1024;
       let offset = 0;
-      await new Promise((resolve) => {
+      await new Promise((resolve, reject) => {
         const pump = () => {
           while (offset < total && channel.bufferedAmount < high) {
             channel.send(data.subarray(offset, Math.min(total, offset + chunk)));
             offset += chunk;
           }
           if (offset >= total) {
-            channel.onbufferedamountlow = null;
+            channel.onbufferedamountlow = channel.onclose = null;
             resolve();
           }
         };
         channel.onbufferedamountlow = pump;
+        channel.onclose = () => reject(new Error(`the channel closed after ${offset} bytes`));
         pump();
       });
       return sha256(data);

@@ -138,4 +138,27 @@ test('Chromium: closing', needsPeer('chromium', 'chromium'), async (t) => {
     for (const log of logs) assert.deepEqual(log, ['error(sctp-failure):closed', 'close:closed']);
     assert.equal(link.node.sctp!.state, 'closed');
   });
+
+  await t.test(
+    'either side closes in the middle of a transfer: the other closes promptly',
+    async (t) => {
+      // Chromium goes away while we have megabytes queued.
+      const first = await openChannelPair(t, peer);
+      for (let i = 0; i < 64; i++) first.channel.send(new Uint8Array(65536));
+      assert.ok(first.channel.bufferedAmount > 0);
+      const closed = once(first.channel, 'close', PROMPT_MS);
+      await peer.call('closePc', first.link.page);
+      await closed;
+      assert.equal(first.channel.bufferedAmount > 0, true, 'what was never sent stays counted');
+
+      // We go away while Chromium sends.
+      const second = await openChannelPair(t, peer, { offerer: 'chromium' });
+      const sending = peer.call('sendBulk', second.ch, 8 * 1024 * 1024, 65536, 5);
+      await once(second.channel, 'message');
+      second.link.node.close();
+      await peer.channelEvent(second.ch, 'close', PROMPT_MS);
+      await assert.rejects(sending, /the channel closed after \d+ bytes/);
+      assert.equal(second.channel.readyState, 'closed');
+    },
+  );
 });

@@ -4,6 +4,7 @@
  * reliable channels, pre-negotiated channels, and fifty channels on one connection.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import type { RTCDataChannelEvent } from '../../src/webrtc/events.js';
 import type { RTCDataChannel } from '../../src/webrtc/RTCDataChannel.js';
@@ -17,6 +18,7 @@ import {
   pattern,
   patternText,
   received,
+  sha256,
   summaryOf,
 } from './chromium-peer.js';
 
@@ -69,6 +71,33 @@ test('Chromium: messages', needsPeer('chromium', 'chromium'), async (t) => {
     assert.equal(last!.text, 'still open');
     assert.deepEqual(link.errors, []);
   });
+
+  await t.test(
+    '10,000 small messages each way, sent in one go, arrive whole and in order',
+    async (t) => {
+      const { channel, ch } = await openChannelPair(t, peer);
+      const count = 10_000;
+      const size = 100;
+      const data = pattern(count * size, 21);
+      await peer.call('receiveBulk', ch, data.length);
+      for (let i = 0; i < count; i++) channel.send(data.subarray(i * size, (i + 1) * size));
+      const there = await peer.call<{ sha256: string; messages: number }>('bulkResult', ch);
+      assert.equal(there.messages, count);
+      assert.equal(there.sha256, sha256(data));
+
+      const hash = createHash('sha256');
+      let messages = 0;
+      const done = new Promise<void>((resolve) => {
+        channel.onmessage = (e) => {
+          hash.update(new Uint8Array((e as MessageEvent).data as ArrayBuffer));
+          if (++messages === count) resolve();
+        };
+      });
+      const sent = await peer.call<string>('sendBulk', ch, count * size, size, 22);
+      await done;
+      assert.equal(hash.digest('hex'), sent);
+    },
+  );
 
   await t.test("binaryType 'blob' on our side delivers Blobs", async (t) => {
     const { channel, ch } = await openChannelPair(t, peer, { offerer: 'chromium' });

@@ -70,14 +70,22 @@ export class ChromiumPeer {
     for (const listener of this.#listeners) listener(e);
   }
 
-  /** Calls `interop[method](...args)` in the page. */
+  /**
+   * Calls `interop[method](...args)` in the page. A call still pending after 30 s fails: the
+   * timer also keeps Node's event loop alive, which a pending page call alone does not.
+   */
   call<T = unknown>(method: string, ...args: unknown[]): Promise<T> {
-    return this.session.page.evaluate(
+    const result = this.session.page.evaluate(
       ([m, a]) =>
         (globalThis as unknown as Record<string, Record<string, (...x: unknown[]) => unknown>>)
           .interop![m as string]!(...(a as unknown[])),
       [method, args] as const,
     ) as Promise<T>;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`page call ${method} pending after 30 s`)), 30_000);
+    });
+    return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
   }
 
   /** Calls `listener` for each event from now on, until the returned function is called. */
@@ -414,10 +422,19 @@ export async function openChannelPair(
     );
     ch = made.ch;
     info = made.channel;
-    const announced = once<RTCDataChannelEvent>(link.node, 'datachannel');
+    // The channel is "open" at its datachannel event; its open event fires in a later task.
+    const opened = new Promise<RTCDataChannel>((resolve) => {
+      link.node.addEventListener(
+        'datachannel',
+        (e) => {
+          const { channel } = e as RTCDataChannelEvent;
+          channel.addEventListener('open', () => resolve(channel), { once: true });
+        },
+        { once: true },
+      );
+    });
     await link.negotiate('chromium');
-    channel = (await announced).channel;
-    if (channel.readyState !== 'open') await once(channel, 'open');
+    channel = await opened;
   }
   await peer.channelEvent(ch, 'open');
   return { link, channel, ch, info };
