@@ -129,9 +129,6 @@
       const channel = pcs.get(pc).createDataChannel(label, init);
       return { ch: track(channel), channel: describe(channel) };
     },
-    channel(ch) {
-      return describe(channels.get(ch));
-    },
     /** setLocalDescription(); with `gather`, waits for gathering to complete first. */
     async setLocal(pc, gather = false) {
       const connection = pcs.get(pc);
@@ -214,11 +211,6 @@
     },
     readyState(ch) {
       return channels.get(ch).readyState;
-    },
-    /** Echoes every message back on the channel it came in on. */
-    echo(ch) {
-      const channel = channels.get(ch);
-      receivers.set(ch, (data) => channel.send(data));
     },
     /**
      * Sends `total` bytes of `pattern(total, seed)` in `chunk`-sized messages, with

@@ -165,7 +165,7 @@ export function patternText(size: number, seed: number): string {
 }
 
 /** FNV-1a 32, as fnv1a() in browser-peer.js. */
-export function fnv1a(bytes: Uint8Array): number {
+function fnv1a(bytes: Uint8Array): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193) >>> 0;
   return h;
