@@ -4,7 +4,7 @@
 //   npm run build && node examples/datachannel.mjs
 
 // RTCPeerConnection is not exported from the package entry yet; this is its built module.
-import { RTCPeerConnection } from '../dist/webrtc/RTCPeerConnection.js';
+import { RTCPeerConnection } from '../dist/index.js';
 
 const alice = new RTCPeerConnection();
 const bob = new RTCPeerConnection();

@@ -3,7 +3,7 @@
 // channel the page opens, and sums its getStats() report up for the page.
 
 // RTCPeerConnection is not exported from the package entry yet; this is its built module.
-import { RTCPeerConnection } from '../../dist/webrtc/RTCPeerConnection.js';
+import { RTCPeerConnection } from '../../dist/index.js';
 
 /** Candidates queued for a page that has not fetched them yet; more means a broken page. */
 const MAX_QUEUED_CANDIDATES = 64;

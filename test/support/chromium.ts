@@ -32,7 +32,11 @@ const PAGE = '<!doctype html><meta charset="utf-8"><title>purertc test peer</tit
 export async function openChromium(options: ChromiumOptions = {}): Promise<ChromiumSession> {
   const executablePath = peerPath('chromium', 'chromium');
   const server = await serve();
-  const features = options.mdns ? [] : ['--disable-features=WebRtcHideLocalIpsWithMdns'];
+  // Chromium reveals host addresses to a page with media permission, so the mDNS case
+  // must not grant it.
+  const addressFlags = options.mdns
+    ? []
+    : ['--disable-features=WebRtcHideLocalIpsWithMdns', '--use-fake-ui-for-media-stream'];
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({
@@ -47,9 +51,8 @@ export async function openChromium(options: ChromiumOptions = {}): Promise<Chrom
         '--disable-component-update',
         '--disable-sync',
         '--allow-loopback-in-peer-connection',
-        '--use-fake-ui-for-media-stream',
         '--use-fake-device-for-media-stream',
-        ...features,
+        ...addressFlags,
         ...(options.args ?? []),
       ],
     });
