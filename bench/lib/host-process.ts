@@ -36,8 +36,10 @@ export class HostProcess {
       // The hosts' own output goes to stderr, so that --json output stays clean.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
-    this.#child.stdout!.pipe(process.stderr);
-    this.#child.stderr!.pipe(process.stderr);
+    // Forwarded chunk by chunk: pipe() would add listeners to stderr for every host.
+    const forward = (chunk: Buffer) => process.stderr.write(chunk);
+    this.#child.stdout!.on('data', forward);
+    this.#child.stderr!.on('data', forward);
     this.#child.on('message', (reply: Reply) => {
       if (reply.op === 'signal') {
         this.peer?.relay(reply.message!);
