@@ -45,6 +45,42 @@ test('a lone packet is acknowledged after the 200 ms delay; every second packet 
   assert.equal(sacks[1]!.t - t1, 10);
 });
 
+test('packets that arrive together share a SACK per four; spaced ones get one per two', () => {
+  // No bottleneck: the packets cwnd lets out at once arrive at the same moment, a batch.
+  const burst = connectedPair({ delay: 10 });
+  burst.a.assoc.sendMessage(0, 53, Buffer.alloc(60_000), burst.net.now);
+  burst.net.run({ until: () => burst.b.received.length === 1 });
+  burst.net.run({ timeout: 500 });
+  const together = watchSacks(burst.net);
+  const batches = new Map<number, number>(); // arrival time -> DATA packets
+  const sacks = burst.net.filter!;
+  burst.net.filter = (d) => {
+    if (d.from.address === A.address && dataTsns(d.data).length > 0)
+      batches.set(burst.net.now + 10, (batches.get(burst.net.now + 10) ?? 0) + 1);
+    return sacks(d);
+  };
+  for (let i = 0; i < 12; i++)
+    burst.a.assoc.sendMessage(0, 53, Buffer.alloc(1100, i), burst.net.now);
+  burst.net.run({ until: () => burst.b.received.length === 13 });
+  burst.net.run({ timeout: 50 });
+  assert.ok(
+    [...batches.values()].some((n) => n > 4),
+    'a batch of more than four packets',
+  );
+  for (const [at, n] of batches) {
+    const answers = together.filter((s) => s.t === at);
+    assert.equal(answers.length, Math.ceil(n / 4), `${n} packets at ${at} ms`);
+  }
+  // Behind a 1 MB/s bottleneck they come one by one, 1.1 ms apart.
+  const spaced = connectedPair({ delay: 10, rate: 1000 });
+  const apart = watchSacks(spaced.net);
+  for (let i = 0; i < 10; i++)
+    spaced.a.assoc.sendMessage(0, 53, Buffer.alloc(1100, i), spaced.net.now);
+  spaced.net.run({ until: () => spaced.b.received.length === 10 });
+  spaced.net.run({ timeout: 50 });
+  assert.equal(apart.length, 5);
+});
+
 test('out-of-order data is acknowledged at once, with gap ack blocks', () => {
   const { net, a } = connectedPair({ delay: 10 });
   let first = true;
