@@ -15,6 +15,7 @@ export class DrivenAssociation {
   readonly association: Association;
   readonly #timer = new DeadlineTimer(() => this.#run());
   #woken = false;
+  #stopped = false;
 
   constructor(options: AssociationOptions, callbacks: Omit<AssociationCallbacks, 'onWake'>) {
     this.association = new Association(options, {
@@ -39,11 +40,13 @@ export class DrivenAssociation {
   }
 
   stop(): void {
+    this.#stopped = true;
     this.#timer.close();
   }
 
   #run(): void {
     this.#woken = false;
+    if (this.#stopped) return; // a wake-up queued before stop()
     this.association.handleTimeout(now());
     this.#timer.armFor(this.association);
   }
