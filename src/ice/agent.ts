@@ -145,6 +145,17 @@ interface GatherJob {
 
 type Job = CheckJob | GatherJob;
 
+/** Where a reflexive or relayed candidate comes from: its related address and server. */
+interface RelatedAddress {
+  address: string;
+  port: number;
+  /** The STUN or TURN server's IP address, for the foundation (§5.1.1.3). */
+  serverAddress: string;
+  /** The server's URL and the relay's transport, as W3C RTCIceCandidate reports them. */
+  url?: string;
+  relayProtocol?: 'udp' | 'tcp' | 'tls';
+}
+
 interface ServerStatus {
   pending: number;
   reached: boolean;
@@ -365,7 +376,7 @@ export class IceAgent implements Timed {
    */
   addRelayedCandidate(
     base: CandidateBase,
-    related: { address: string; port: number; serverAddress: string; localPreference: number },
+    related: RelatedAddress & { localPreference: number },
     now: number,
   ): void {
     this.#enter(now);
@@ -377,11 +388,38 @@ export class IceAgent implements Timed {
       )
     )
       return;
-    this.#addLocal(base, 'relay', related.localPreference, {
-      address: related.address,
-      port: related.port,
-      serverAddress: related.serverAddress,
-    });
+    this.#addLocal(base, 'relay', related.localPreference, related);
+    this.#update(now);
+  }
+
+  /**
+   * A server-reflexive candidate learned outside the agent (the XOR-MAPPED-ADDRESS of a TURN
+   * Allocate sent from a host candidate's socket, as browsers report it). Dropped when the
+   * base has no host candidate this generation or the address is redundant (§5.1.3).
+   */
+  addServerReflexiveCandidate(
+    base: CandidateBase,
+    mapped: { address: string; port: number },
+    server: { address: string; url: string },
+    now: number,
+  ): void {
+    this.#enter(now);
+    const host = this.#hostByBase.get(base);
+    if (this.#closed || host?.candidate.type !== 'host') return;
+    if (this.#findLocal(base, mapped.address, mapped.port)) return;
+    this.#addLocal(
+      base,
+      'srflx',
+      host.localPreference,
+      {
+        address: host.candidate.address,
+        port: host.candidate.port,
+        serverAddress: server.address,
+        url: server.url,
+      },
+      mapped.address,
+      mapped.port,
+    );
     this.#update(now);
   }
 
@@ -599,7 +637,7 @@ export class IceAgent implements Timed {
     base: CandidateBase,
     type: CandidateType,
     localPreference: number,
-    related: { address: string; port: number; serverAddress: string } | undefined,
+    related: RelatedAddress | undefined,
     address = base.address,
     port = base.port,
   ): LocalCandidate {
@@ -616,6 +654,8 @@ export class IceAgent implements Timed {
     if (related) {
       candidate.relatedAddress = related.address;
       candidate.relatedPort = related.port;
+      if (related.relayProtocol) candidate.relayProtocol = related.relayProtocol;
+      if (related.url) candidate.url = related.url;
     }
     if (base.tcpType) candidate.tcpType = base.tcpType;
     const local: LocalCandidate = { candidate, base, localPreference };
@@ -677,6 +717,7 @@ export class IceAgent implements Timed {
         address: job.host.candidate.address,
         port: job.host.candidate.port,
         serverAddress: job.server.address,
+        url: job.server.url,
       },
       mapped.address,
       mapped.port,

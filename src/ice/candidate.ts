@@ -18,6 +18,10 @@ export interface Candidate {
   relatedAddress?: string;
   relatedPort?: number;
   tcpType?: TcpType;
+  /** Local relayed candidates: the transport to the TURN server (W3C RTCIceCandidate.relayProtocol). */
+  relayProtocol?: 'udp' | 'tcp' | 'tls';
+  /** Local server-reflexive and relayed candidates: the STUN or TURN server's URL (W3C). */
+  url?: string;
   /** Extension attributes after the standard fields, in order (generation, ufrag, network-id, ...). */
   extensions?: [name: string, value: string][];
 }

@@ -1,7 +1,12 @@
 /**
  * The ICE agent on node:dgram: one UDP socket per local address (the host candidates'
- * bases), one DeadlineTimer, STUN server names resolved with node:dns. close() releases
- * every socket and the timer.
+ * bases), one DeadlineTimer, STUN server names resolved with node:dns, TURN allocations
+ * for relayed candidates (turn-relays.ts). close() releases every socket, allocation and
+ * the timer.
+ *
+ * iceTransportPolicy 'relay' (W3C RTCIceTransportPolicy): only relayed candidates are
+ * gathered and signalled; the host sockets stay bound for the allocations that share them
+ * but carry no checks of their own.
  *
  * Many agents on one port (servers) would route datagrams here by the local ufrag in the
  * USERNAME of STUN requests and by the remote address of known pairs; the agent core
@@ -13,10 +18,12 @@ import { ipFamily } from '../net/address.js';
 import { hostAddresses } from '../net/interfaces.js';
 import { DeadlineTimer, now } from '../net/timer.js';
 import { bindUdp } from '../net/udp.js';
+import type { TurnCoreOptions, TurnServer } from '../turn/turn-socket.js';
 import { IceAgent, type IceAgentOptions, type StunServer } from './agent.js';
 import type { CandidateBase } from './base.js';
 import type { Candidate } from './candidate.js';
 import type { IceParameters } from './credentials.js';
+import { TurnRelays } from './turn-relays.js';
 
 /** A STUN server as an RTCIceServer url gives it: the host may be a name. */
 export interface StunServerUrl {
@@ -34,6 +41,15 @@ export interface UdpIceAgentOptions extends IceAgentOptions {
   /** Socket buffer sizes in bytes (4 MiB by default). */
   recvBufferSize?: number;
   sendBufferSize?: number;
+  /** turn: and turns: servers (src/webrtc/configuration.ts IceServerUrl entries). */
+  turnServers?: readonly TurnServer[];
+  /** iceTransportPolicy 'relay'; read at each gathering, as a new policy applies to the next one. */
+  relayOnly?: boolean | (() => boolean);
+  /** turns: certificate checks: CAs to trust instead of Node's, or false to skip (tests only). */
+  turnCa?: string | Buffer | (string | Buffer)[];
+  turnRejectUnauthorized?: boolean;
+  /** TURN client timing and bounds (retransmissions, lifetime, queue limits). */
+  turn?: TurnCoreOptions;
 }
 
 class UdpBase implements CandidateBase {
@@ -55,11 +71,29 @@ export class UdpIceAgent {
   readonly #options: UdpIceAgentOptions;
   readonly #timer: DeadlineTimer;
   #bases: Promise<UdpBase[]> | undefined;
+  readonly #relays: TurnRelays | undefined;
   #closed = false;
 
   constructor(options: UdpIceAgentOptions = {}) {
     this.#options = options;
-    this.agent = new IceAgent(options);
+    this.agent = new IceAgent({
+      ...options,
+      onSelectedPairChange: (pair) => {
+        this.#relays?.selected(pair);
+        options.onSelectedPairChange?.(pair);
+      },
+    });
+    if (options.turnServers?.length)
+      this.#relays = new TurnRelays({
+        servers: options.turnServers,
+        agent: this.agent,
+        now,
+        arm: () => this.#arm(),
+        onCandidateError: options.onCandidateError,
+        ca: options.turnCa,
+        rejectUnauthorized: options.turnRejectUnauthorized,
+        turn: options.turn,
+      });
     this.#timer = new DeadlineTimer((at) => {
       // The timer may fire for a deadline that has gone (a transaction answered meanwhile):
       // then the agent has nothing to do, and an idle connection's wake-ups stay cheap.
@@ -75,9 +109,19 @@ export class UdpIceAgent {
    */
   async gather(): Promise<void> {
     this.#bases ??= this.#bind();
-    const [bases, servers] = await Promise.all([this.#bases, this.#resolveServers()]);
+    const relayOnly = this.#relayOnly();
+    const [bases, servers] = await Promise.all([
+      this.#bases,
+      relayOnly ? [] : this.#resolveServers(),
+    ]);
     if (this.#closed) return;
-    this.agent.gather(bases, now(), servers);
+    const start = () => {
+      if (relayOnly) this.agent.gather([], now());
+      else this.agent.gather(bases, now(), servers);
+    };
+    if (this.#relays)
+      this.#relays.gather(bases, { exposeHosts: !relayOnly, serverReflexive: !relayOnly }, start);
+    else start();
     this.#arm();
   }
 
@@ -87,6 +131,7 @@ export class UdpIceAgent {
   }
 
   addRemoteCandidate(candidate: Candidate): void {
+    this.#relays?.permit(candidate);
     this.agent.addRemoteCandidate(candidate, now());
     this.#arm();
   }
@@ -112,7 +157,14 @@ export class UdpIceAgent {
     this.#closed = true;
     this.agent.close();
     this.#timer.close();
+    // The deallocations leave on the host sockets before these close.
+    void this.#relays?.close();
     void this.#bases?.then(closeBases);
+  }
+
+  #relayOnly(): boolean {
+    const policy = this.#options.relayOnly;
+    return typeof policy === 'function' ? policy() : (policy ?? false);
   }
 
   #arm(): void {
@@ -139,6 +191,7 @@ export class UdpIceAgent {
       const { address, port } = socket.address();
       const base = new UdpBase(socket, address, port);
       socket.on('message', (data, remote) => {
+        if (this.#relays?.route(base, data, remote.address, remote.port)) return;
         this.agent.handlePacket(base, data, remote.address, remote.port, now());
         // Only STUN moves the agent's deadlines; data takes the short path.
         if (data[0]! < 4) this.#arm();
