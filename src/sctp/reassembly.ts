@@ -206,6 +206,17 @@ export class Reassembly {
   }
 
   #complete(chunk: DataChunk, data: Buffer, tsn: number): void {
+    // The usual case, an ordered message in sequence with no reset pending, goes out
+    // without a Message record.
+    if (!chunk.unordered && this.#deferred === undefined) {
+      const s = this.#stream(chunk.streamId);
+      if (chunk.ssn === s.expectedSsn) {
+        s.expectedSsn = ssnNext(s.expectedSsn);
+        this.deliver(chunk.streamId, chunk.ppid, data);
+        this.#drain(s);
+        return;
+      }
+    }
     this.#message({
       streamId: chunk.streamId,
       ssn: chunk.ssn,

@@ -142,7 +142,8 @@ export class SendQueue {
     }
     m.lastTsn = tsn;
     const len = Math.min(maxPayload, m.data.length - m.offset);
-    const payload = m.data.subarray(m.offset, m.offset + len);
+    // A message in one fragment is its own payload: no view to make.
+    const payload = len === m.data.length ? m.data : m.data.subarray(m.offset, m.offset + len);
     m.offset += len;
     this.#release(stream, m, len);
     if (m.offset === m.data.length) this.#finishCurrent();
