@@ -61,7 +61,7 @@ describe('relay-only through coturn', { concurrency: 3 }, () => {
 });
 
 test(
-  'policy all: host, server-reflexive from the Allocate, and relayed candidates',
+  'policy all: host and relayed candidates; a mapped address equal to the host is not repeated',
   needsCoturn(),
   async (t) => {
     const coturn = await startCoturn(t);
@@ -144,4 +144,35 @@ test('an unreachable TURN server: one 701 per URL when retransmissions run out; 
     { address: null, port: null, url, errorCode: 701, errorText: 'no response from the server' },
   ]);
   assert.deepEqual(p.candidates, []);
+});
+
+test('an ICE restart offers the same allocations again', needsCoturn(), async (t) => {
+  const coturn = await startCoturn(t, { args: ['-v'] });
+  const options = {
+    addresses: ['127.0.0.1'],
+    turnServers: [coturn.server('udp')],
+    relayOnly: true,
+  };
+  const [a, b] = await connect(options, options);
+  t.after(() => {
+    a.ice.close();
+    b.ice.close();
+  });
+  const before = a.candidates[0]!;
+  a.ice.restart();
+  b.ice.restart();
+  a.ice.setRemoteParameters(b.ice.agent.localParameters);
+  b.ice.setRemoteParameters(a.ice.agent.localParameters);
+  await Promise.all([a.ice.gather(), b.ice.gather()]);
+  await until('a new relayed candidate', () => a.candidates.length === 2);
+  const after = a.candidates[1]!;
+  assert.equal(after.type, 'relay');
+  assert.deepEqual([after.address, after.port], [before.address, before.port]);
+  assert.notEqual(after.extensions, before.extensions); // the new generation's ufrag
+  await until('data after the restart', () => {
+    a.ice.send(datagram('again'));
+    return b.data.includes('\u0017again');
+  });
+  const allocations = coturn.log().match(/ALLOCATE processed, success/g)?.length;
+  assert.equal(allocations, 2);
 });
