@@ -2,10 +2,10 @@
  * RTCDataChannel and RTCDataChannelEvent (W3C webrtc-pc §6.2, §6.3), over a DCEP channel
  * of src/datachannel.
  *
- * Events are fired from queued tasks, one setImmediate per task: Node runs the microtask
- * queue after each setImmediate callback, so, as in a browser, the promise reactions of one
- * event's listeners run before the next event fires, and tasks of all objects keep one
- * first-in first-out order.
+ * Events are fired from tasks queued on the one queue of task-queue.ts, which the peer
+ * connection and its transports use too: as in a browser, the promise reactions of one
+ * event's listeners run before the next event fires, and the events of a channel and of
+ * its connection come in the order their tasks were queued.
  *
  * The seam towards RTCPeerConnection is this module's exported functions; the objects
  * themselves show applications nothing but the W3C interface.
@@ -47,6 +47,7 @@ import type { DataChannelEndpoint } from '../datachannel/endpoint.js';
 import { now } from '../net/timer.js';
 import { defineEventHandlers, type EventInit } from './event-handler.js';
 import { RTCError, RTCErrorEvent } from './RTCError.js';
+import { queueMessageTask, queueTaskWith } from './task-queue.js';
 
 export type RTCDataChannelState = 'connecting' | 'open' | 'closing' | 'closed';
 export type BinaryType = 'blob' | 'arraybuffer';
@@ -348,17 +349,17 @@ export function createRemoteDataChannel(dcep: DataChannel, host: DataChannelHost
 
 /** "Announce the data channel as open" (§6.2). */
 export function announceDataChannelOpen(channel: RTCDataChannel): void {
-  setImmediate(announceOpen, channel);
+  queueTaskWith(announceOpen, channel);
 }
 
 /** "Announce the data channel as closed" (§6.2), with an error event first when given one. */
 export function announceDataChannelClosed(channel: RTCDataChannel, error?: RTCError): void {
-  setImmediate(announceClosed, channel, error);
+  queueTaskWith(announceClosed, channel, error);
 }
 
 /** "Unable to create an RTCDataChannel" (§6.2): closed, with a data-channel-failure. */
 export function failDataChannel(channel: RTCDataChannel): void {
-  setImmediate(failCreation, channel);
+  queueTaskWith(failCreation, channel);
 }
 
 /** RTCPeerConnection.close(): "closed" at once, without events or the closing procedure. */
@@ -394,10 +395,11 @@ function newChannel(
 function bind(channel: RTCDataChannel, dcep: DataChannel): void {
   slotsOf(channel).dcep = dcep;
   dcep.events = {
-    onMessage: (data, binary) => setImmediate(receive, channel, data, binary),
-    onBufferedAmountDecrease: (bytes) => setImmediate(decreaseBufferedAmount, channel, bytes),
+    onMessage: (data, binary) => queueMessageTask(receive, channel, data, binary),
+    onBufferedAmountDecrease: (bytes) =>
+      queueMessageTask(decreaseBufferedAmount, channel, bytes, undefined),
     onClosing: () => startClosing(channel, false),
-    onClose: (error) => setImmediate(announceClosed, channel, error && toRTCError(error)),
+    onClose: (error) => queueTaskWith(announceClosed, channel, error && toRTCError(error)),
   };
 }
 
@@ -437,9 +439,9 @@ function startClosing(channel: RTCDataChannel, byClose: boolean): void {
   const s = slotsOf(channel);
   if (byClose) {
     if (s.dcep) s.dcep.close(now());
-    else setImmediate(announceClosed, channel, undefined); // no transport to close
+    else queueTaskWith(announceClosed, channel, undefined); // no transport to close
   }
-  setImmediate(closingTask, channel, byClose);
+  queueTaskWith(closingTask, channel, byClose);
 }
 
 function closingTask(channel: RTCDataChannel, byClose: boolean): void {
@@ -476,9 +478,9 @@ function transmit(channel: RTCDataChannel, bytes: Buffer, binary: boolean): void
   try {
     s.dcep!.send(bytes, binary, now());
   } catch (e) {
-    setImmediate(decreaseBufferedAmount, channel, bytes.length);
+    queueMessageTask(decreaseBufferedAmount, channel, bytes.length, undefined);
     const error = new RTCError({ errorDetail: 'sctp-failure' }, (e as Error).message);
-    setImmediate(fireError, channel, error);
+    queueTaskWith(fireError, channel, error);
   }
 }
 
@@ -497,7 +499,7 @@ async function drainQueue(channel: RTCDataChannel): Promise<void> {
       try {
         send = { bytes: Buffer.from(await head.arrayBuffer()), binary: true };
       } catch {
-        setImmediate(decreaseBufferedAmount, channel, head.size);
+        queueMessageTask(decreaseBufferedAmount, channel, head.size, undefined);
       }
       if (s.queue[0] !== head) break; // closed abruptly meanwhile
     } else {

@@ -49,12 +49,12 @@ function acceptChannels(
 async function channelPair(
   init: RTCDataChannelInit = {},
   host: DataChannelHost = { maxMessageSize: MAX_MESSAGE, maxBufferSize: 16 * 1024 * 1024 },
-  onRemoteChannel?: (dc: RTCDataChannel) => void,
+  onRemoteChannel?: (dc: RTCDataChannel, local: RTCDataChannel) => void,
 ): Promise<Pair> {
   const { a, b, connected } = linkedEndpoints({ remoteMaxMessageSize: MAX_MESSAGE });
   const incoming: RTCDataChannel[] = [];
-  acceptChannels(b, host, incoming, onRemoteChannel);
   const dc1 = createDataChannel('', init);
+  acceptChannels(b, host, incoming, onRemoteChannel && ((dc) => onRemoteChannel(dc, dc1)));
   const open1 = once(dc1, 'open');
   let dc2: RTCDataChannel;
   if (init.negotiated) {
@@ -352,14 +352,17 @@ test('a channel whose id is taken or beyond the streams fails with data-channel-
 
 test('the remote side may send from its datachannel handler, before its open event', async () => {
   const sends: string[] = [];
-  const p = await channelPair({}, undefined, (dc) => {
+  let heard: Promise<unknown> | undefined;
+  const p = await channelPair({}, undefined, (dc, local) => {
     assert.equal(dc.readyState, 'open');
+    // Listening from now: the message may arrive before channelPair returns.
+    heard = message(local);
     dc.send('from the handler');
     sends.push('sent');
   });
   try {
     assert.deepEqual(sends, ['sent']);
-    assert.equal(await message(p.dc1), 'from the handler');
+    assert.equal(await heard, 'from the handler');
   } finally {
     p.close();
   }
