@@ -37,10 +37,13 @@
  *   closeDataChannelAbruptly(channel)
  *                                    RTCPeerConnection.close(): readyState "closed", no
  *                                    events, the closing procedure not run.
+ *   dataChannelCounters(channel)     what RTCDataChannelStats counts: messages and payload
+ *                                    bytes handed to SCTP by send(), and message events.
  *
  * `host` is the RTCSctpTransport's view the channel needs: [[MaxMessageSize]] and
- * [[MaxBufferSize]] (read at each send) and an optional hook to drop the channel from
- * [[DataChannels]] when the spec says so.
+ * [[MaxBufferSize]] (read at each send), an optional hook to drop the channel from
+ * [[DataChannels]] when the spec says so, and hooks for the connection's counts of
+ * channels opened and closed.
  */
 import type { DataChannel, DataChannelError } from '../datachannel/channel.js';
 import type { DataChannelEndpoint } from '../datachannel/endpoint.js';
@@ -69,6 +72,10 @@ export interface DataChannelHost {
   readonly maxBufferSize?: number | null;
   /** Removes the channel from the connection's [[DataChannels]]. */
   removeDataChannel?(channel: RTCDataChannel): void;
+  /** The channel announced open, once in its life (RTCPeerConnectionStats). */
+  channelOpened?(): void;
+  /** The channel, once open, announced closed. */
+  channelClosed?(): void;
 }
 
 interface Slots {
@@ -89,6 +96,17 @@ interface Slots {
   queue: (QueuedSend | Blob)[];
   /** The Blob at the head of `queue` is being read. */
   reading: boolean;
+  /** Announced open once. */
+  opened: boolean;
+  counters: DataChannelCounters;
+}
+
+/** webrtc-stats RTCDataChannelStats counters: API messages and their payload bytes. */
+export interface DataChannelCounters {
+  messagesSent: number;
+  bytesSent: number;
+  messagesReceived: number;
+  bytesReceived: number;
 }
 
 interface QueuedSend {
@@ -362,6 +380,11 @@ export function failDataChannel(channel: RTCDataChannel): void {
   queueTaskWith(failCreation, channel);
 }
 
+/** The channel's RTCDataChannelStats counters (live: read them when reporting). */
+export function dataChannelCounters(channel: RTCDataChannel): Readonly<DataChannelCounters> {
+  return slotsOf(channel).counters;
+}
+
 /** RTCPeerConnection.close(): "closed" at once, without events or the closing procedure. */
 export function closeDataChannelAbruptly(channel: RTCDataChannel): void {
   const s = slotsOf(channel);
@@ -389,6 +412,8 @@ function newChannel(
     host: undefined,
     queue: [],
     reading: false,
+    opened: false,
+    counters: { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0 },
   });
 }
 
@@ -407,6 +432,8 @@ function announceOpen(channel: RTCDataChannel): void {
   const s = slotsOf(channel);
   if (s.readyState === 'closing' || s.readyState === 'closed') return;
   s.readyState = 'open';
+  s.opened = true;
+  s.host?.channelOpened?.();
   channel.dispatchEvent(new Event('open'));
 }
 
@@ -415,6 +442,7 @@ function announceClosed(channel: RTCDataChannel, error: RTCError | undefined): v
   if (s.readyState === 'closed') return;
   s.readyState = 'closed';
   s.host?.removeDataChannel?.(channel);
+  if (s.opened) s.host?.channelClosed?.();
   if (error) channel.dispatchEvent(new RTCErrorEvent('error', { error }));
   channel.dispatchEvent(new Event('close'));
 }
@@ -460,6 +488,8 @@ function receive(channel: RTCDataChannel, data: Buffer, binary: boolean): void {
   if (!binary) value = data.toString('utf8');
   else if (s.binaryType === 'blob') value = new Blob([data]);
   else value = ownArrayBuffer(data);
+  s.counters.messagesReceived++;
+  s.counters.bytesReceived += data.length;
   channel.dispatchEvent(new MessageEvent('message', { data: value, origin: '' }));
 }
 
@@ -477,6 +507,8 @@ function transmit(channel: RTCDataChannel, bytes: Buffer, binary: boolean): void
   const s = slotsOf(channel);
   try {
     s.dcep!.send(bytes, binary, now());
+    s.counters.messagesSent++;
+    s.counters.bytesSent += bytes.length;
   } catch (e) {
     queueMessageTask(decreaseBufferedAmount, channel, bytes.length, undefined);
     const error = new RTCError({ errorDetail: 'sctp-failure' }, (e as Error).message);

@@ -10,7 +10,6 @@
  * transport of the data m= section and shares its DeadlineTimer.
  */
 import { DataChannelEndpoint } from '../datachannel/endpoint.js';
-import { Ppid } from '../datachannel/ppid.js';
 import { allocateStreamId, MAX_CHANNEL_ID } from '../datachannel/stream-id.js';
 import { now } from '../net/timer.js';
 import type { CloseReason } from '../sctp/association.js';
@@ -25,6 +24,7 @@ import {
   connectDataChannel,
   createRemoteDataChannel,
   type DataChannelHost,
+  dataChannelCounters,
   failDataChannel,
   createDataChannel as newDataChannel,
   type RTCDataChannel,
@@ -35,15 +35,8 @@ import { sctpMaxBufferSize, setSctpConnected, setSctpState } from './RTCSctpTran
 import type { RTCDataChannelStats } from './RTCStatsReport.js';
 import { queueTask } from './task-queue.js';
 
-interface Counts {
-  messages: number;
-  bytes: number;
-}
-
 interface SctpEntry {
   endpoint: DataChannelEndpoint;
-  /** Per stream id: messages and payload bytes sent. */
-  sent: Map<number, Counts>;
   transport: JsepTransport;
   connected: boolean;
   /** Ended because DTLS began a new association; a new SCTP association follows. */
@@ -53,12 +46,8 @@ interface SctpEntry {
 /** The association of each connection, once DTLS carries one. */
 const entries = new WeakMap<PeerConnectionSlots, SctpEntry>();
 const hosts = new WeakMap<PeerConnectionSlots, DataChannelHost>();
-/** Per channel: messages and bytes received (webrtc-stats RTCDataChannelStats). */
-const received = new WeakMap<RTCDataChannel, Counts>();
-/** Per closed channel: what it sent, kept apart as its stream id may be used again. */
-const sentWhenClosed = new WeakMap<RTCDataChannel, Counts>();
 
-/** What a channel reads of its RTCSctpTransport, and the hook into [[DataChannels]]. */
+/** What a channel reads of its RTCSctpTransport, and the hooks into the connection's slots. */
 function hostOf(s: PeerConnectionSlots): DataChannelHost {
   let host = hosts.get(s);
   if (host === undefined) {
@@ -72,6 +61,12 @@ function hostOf(s: PeerConnectionSlots): DataChannelHost {
       removeDataChannel(channel) {
         const i = s.dataChannels.indexOf(channel);
         if (i >= 0) s.dataChannels.splice(i, 1);
+      },
+      channelOpened() {
+        s.dataChannelsOpened++;
+      },
+      channelClosed() {
+        s.dataChannelsClosed++;
       },
     };
     hosts.set(s, host);
@@ -94,36 +89,6 @@ function remoteSctpParameters(s: PeerConnectionSlots): { port: number; maxMessag
     // RFC 8841 §6.1: 64 KiB when absent; 0 means any size.
     maxMessageSize: section?.maxMessageSize ?? 65536,
   };
-}
-
-/** Counts opened and closed channels for the peer-connection stats. */
-function track(s: PeerConnectionSlots, channel: RTCDataChannel): void {
-  const counts = { messages: 0, bytes: 0 };
-  received.set(channel, counts);
-  channel.addEventListener('open', () => s.dataChannelsOpened++, { once: true });
-  channel.addEventListener(
-    'close',
-    () => {
-      if (channel.readyState === 'closed') s.dataChannelsClosed++;
-      const sent = entries.get(s)?.sent;
-      const counts = channel.id === null ? undefined : sent?.get(channel.id);
-      if (counts) {
-        sentWhenClosed.set(channel, counts);
-        sent!.delete(channel.id!);
-      }
-    },
-    { once: true },
-  );
-  channel.addEventListener('message', (e) => {
-    const data = (e as MessageEvent).data as string | ArrayBuffer | Blob;
-    counts.messages++;
-    counts.bytes +=
-      typeof data === 'string'
-        ? Buffer.byteLength(data)
-        : data instanceof ArrayBuffer
-          ? data.byteLength
-          : data.size;
-  });
 }
 
 /** createDataChannel(label, options) (W3C webrtc-pc §6.1). */
@@ -166,7 +131,6 @@ export function createDataChannel(
   const first = !s.dataChannelCreated;
   s.dataChannelCreated = true;
   s.dataChannels.push(channel);
-  track(s, channel);
   if (first) updateNegotiationNeeded(s);
   // The underlying data transport: now, if the association is up; else when it is.
   if (entry?.connected) connectDataChannel(channel, entry.endpoint, hostOf(s));
@@ -205,7 +169,6 @@ export function dtlsConnected(s: PeerConnectionSlots, t: JsepTransport): void {
   if (role === undefined) return;
   const remote = remoteSctpParameters(s);
   const entry: SctpEntry = {
-    sent: new Map(),
     transport: t,
     connected: false,
     replaced: false,
@@ -227,7 +190,6 @@ export function dtlsConnected(s: PeerConnectionSlots, t: JsepTransport): void {
           // Made at once so that no message is lost; announced from a task.
           const channel = createRemoteDataChannel(dcep, hostOf(s));
           s.dataChannels.push(channel);
-          track(s, channel);
           queueTask(() => {
             if (s.isClosed) return;
             s.target.dispatchEvent(new RTCDataChannelEvent('datachannel', { channel }));
@@ -237,33 +199,10 @@ export function dtlsConnected(s: PeerConnectionSlots, t: JsepTransport): void {
       },
     ),
   };
-  countSent(entry);
   entries.set(s, entry);
   t.setRider(entry.endpoint.association);
   entry.endpoint.association.connect(now());
   t.wake();
-}
-
-/**
- * Counts what each stream sends (webrtc-stats messagesSent, bytesSent) on the way into
- * the association: the channel layer keeps no count. Messages the association refuses
- * throw before they are counted; DCEP messages are not the application's.
- */
-function countSent(entry: SctpEntry): void {
-  const association = entry.endpoint.association;
-  const sendMessage = association.sendMessage.bind(association);
-  association.sendMessage = (streamId, ppid, data, at, options) => {
-    sendMessage(streamId, ppid, data, at, options);
-    if (ppid === Ppid.DCEP) return;
-    let counts = entry.sent.get(streamId);
-    if (counts === undefined) {
-      counts = { messages: 0, bytes: 0 };
-      entry.sent.set(streamId, counts);
-    }
-    counts.messages++;
-    // Empty messages travel as one byte (RFC 8831 §6.6).
-    if (ppid !== Ppid.STRING_EMPTY && ppid !== Ppid.BINARY_EMPTY) counts.bytes += data.length;
-  };
 }
 
 /** A DTLS record: one SCTP packet. */
@@ -349,17 +288,13 @@ export function closeSctp(s: PeerConnectionSlots, disappear: boolean): void {
     queueTask(() => sctp.dispatchEvent(new Event('statechange')));
 }
 
-/** RTCDataChannelStats of the connection's channels. */
+/** RTCDataChannelStats of the connection's channels, from the counters each channel keeps. */
 export function dataChannelStats(
   s: PeerConnectionSlots,
   timestamp: number,
   idOf: (channel: RTCDataChannel) => string,
 ): RTCDataChannelStats[] {
-  const sent = entries.get(s)?.sent;
   return s.dataChannels.map((channel) => {
-    const counts = received.get(channel);
-    const out =
-      sentWhenClosed.get(channel) ?? (channel.id === null ? undefined : sent?.get(channel.id));
     const stats: RTCDataChannelStats = {
       id: idOf(channel),
       type: 'data-channel',
@@ -367,10 +302,7 @@ export function dataChannelStats(
       label: channel.label,
       protocol: channel.protocol,
       state: channel.readyState,
-      messagesSent: out?.messages ?? 0,
-      bytesSent: out?.bytes ?? 0,
-      messagesReceived: counts?.messages ?? 0,
-      bytesReceived: counts?.bytes ?? 0,
+      ...dataChannelCounters(channel),
     };
     if (channel.id !== null) stats.dataChannelIdentifier = channel.id;
     return stats;

@@ -10,6 +10,7 @@ import {
   createDataChannel,
   createRemoteDataChannel,
   type DataChannelHost,
+  dataChannelCounters,
   type RTCDataChannel,
   type RTCDataChannelInit,
 } from '../../src/webrtc/RTCDataChannel.js';
@@ -131,6 +132,43 @@ for (const options of [{}, { negotiated: true, id: 0 }] as RTCDataChannelInit[])
       assert.deepEqual(bytes(got[6]), [6, 5]);
       assert.deepEqual(bytes(got[7]), [...Buffer.from('blob!')]);
       assert.deepEqual(bytes(got[8]), [...new Uint8Array(new Uint16Array([0x0102]).buffer)]);
+    } finally {
+      p.close();
+    }
+  });
+
+  test(`${mode}: each channel counts its messages and payload bytes, sent and received`, async () => {
+    let opened = 0;
+    let closed = 0;
+    const host: DataChannelHost = {
+      maxMessageSize: 1000,
+      channelOpened: () => opened++,
+      channelClosed: () => closed++,
+    };
+    const p = await channelPair(options, host);
+    try {
+      assert.equal(opened, 2, 'both ends announced open');
+      const got: unknown[] = [];
+      p.dc2.onmessage = (e) => got.push(e.data);
+      p.dc1.send('héllo'); // 6 bytes of UTF-8
+      p.dc1.send('');
+      p.dc1.send(new Blob(['blob!']));
+      p.dc1.send(new Uint8Array(1000));
+      assert.throws(() => p.dc1.send(new Uint8Array(1001)), TypeError);
+      while (got.length < 4) await tick();
+      const sent = { messagesSent: 4, bytesSent: 1011, messagesReceived: 0, bytesReceived: 0 };
+      assert.deepEqual(dataChannelCounters(p.dc1), sent);
+      assert.deepEqual(dataChannelCounters(p.dc2), {
+        messagesSent: 0,
+        bytesSent: 0,
+        messagesReceived: 4,
+        bytesReceived: 1011,
+      });
+      p.dc2.close();
+      while (p.dc1.readyState !== 'closed' || p.dc2.readyState !== 'closed') await tick();
+      await tick();
+      assert.equal(closed, 2, 'both ends announced closed');
+      assert.deepEqual(dataChannelCounters(p.dc1), sent, 'kept once closed');
     } finally {
       p.close();
     }
