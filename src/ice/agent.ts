@@ -199,6 +199,8 @@ export class IceAgent implements Timed {
   #serverJobs = 0;
   /** Host and relayed candidates by base: where requests arrive and checks leave from. */
   #hostByBase = new Map<CandidateBase, LocalCandidate>();
+  /** Host addresses are hidden behind mDNS names this generation. */
+  #hidden = false;
   #localCandidates: LocalCandidate[] = [];
   #prflxLocal: LocalCandidate[] = [];
   #remoteCandidates: Candidate[] = [];
@@ -342,9 +344,16 @@ export class IceAgent implements Timed {
     if (this.#closed) throw new DOMException('the ICE agent is closed', 'InvalidStateError');
     if (this.#gatheringState !== 'new') return;
     this.#setGatheringState('gathering');
+    this.#hidden = bases.some((base) => base.name !== undefined);
     const preferences = localPreferences(bases);
     bases.forEach((base, i) => {
-      const host = this.#addLocal(base, 'host', preferences[i]!, undefined);
+      const host = this.#addLocal(
+        base,
+        'host',
+        preferences[i]!,
+        undefined,
+        base.name ?? base.address,
+      );
       for (const { url, address, port } of stunServers) {
         const server = { url, address: canonicalIp(address) ?? '', port };
         if (base.protocol !== 'udp' || ipFamily(server.address) !== ipFamily(base.address))
@@ -652,8 +661,15 @@ export class IceAgent implements Timed {
       extensions: [['ufrag', this.#local.usernameFragment]],
     };
     if (related) {
-      candidate.relatedAddress = related.address;
-      candidate.relatedPort = related.port;
+      // With host addresses hidden behind mDNS names, related addresses would give them
+      // away: they are sent unspecified, as browsers do.
+      const hide = this.#hidden && type !== 'prflx';
+      candidate.relatedAddress = hide
+        ? ipFamily(address) === 6
+          ? '::'
+          : '0.0.0.0'
+        : related.address;
+      candidate.relatedPort = hide ? 0 : related.port;
       if (related.relayProtocol) candidate.relayProtocol = related.relayProtocol;
       if (related.url) candidate.url = related.url;
     }
@@ -679,7 +695,9 @@ export class IceAgent implements Timed {
         if (
           local.base === base &&
           local.candidate.port === port &&
-          local.candidate.address === address
+          // A host candidate's address may be an mDNS name: its base has the address.
+          (local.candidate.type === 'host' ? local.base.address : local.candidate.address) ===
+            address
         )
           return local;
     return undefined;
@@ -694,8 +712,7 @@ export class IceAgent implements Timed {
     status.reached = true;
     if (result.kind === 'error') {
       this.#events.onCandidateError?.({
-        address: job.host.candidate.address,
-        port: job.host.candidate.port,
+        ...exposedAddress(job.host),
         url: job.server.url,
         errorCode: result.code,
         errorText: result.reason,
@@ -732,8 +749,7 @@ export class IceAgent implements Timed {
     // W3C: 701 once per server URL when no local address could reach it.
     if (status.pending === 0 && !status.reached)
       this.#events.onCandidateError?.({
-        address: status.first.candidate.address,
-        port: status.first.candidate.port,
+        ...exposedAddress(status.first),
         url: job.server.url,
         errorCode: 701,
         errorText: 'STUN server unreachable: no response to Binding requests',
@@ -1322,6 +1338,13 @@ export class IceAgent implements Timed {
     this.#failed = false;
     this.#checksStarted = false;
   }
+}
+
+/** W3C RTCPeerConnectionIceErrorEvent: the local address, or null when it is not exposed. */
+function exposedAddress(host: LocalCandidate): { address: string | null; port: number | null } {
+  return host.base.name === undefined
+    ? { address: host.candidate.address, port: host.candidate.port }
+    : { address: null, port: null };
 }
 
 /** RFC 8421 §4: IPv6 and IPv4 interleaved, IPv6 first, each family in interface order. */

@@ -14,6 +14,11 @@ export interface CandidateBase {
   /** The candidate's transport towards the peer ('udp' for a UDP socket and for a TURN relay). */
   readonly protocol: CandidateProtocol;
   readonly tcpType?: TcpType;
+  /**
+   * The mDNS name (`<uuid>.local`) a host candidate on this base is signalled with instead
+   * of its address (draft-ietf-mmusic-mdns-ice-candidates); the address is never exposed.
+   */
+  readonly name?: string;
   /** Sends one datagram (or framed message) to a remote transport address. Must not throw. */
   send(data: Uint8Array, address: string, port: number): void;
 }

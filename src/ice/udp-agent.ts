@@ -1,8 +1,13 @@
 /**
  * The ICE agent on node:dgram: one UDP socket per local address (the host candidates'
  * bases), one DeadlineTimer, STUN server names resolved with node:dns, TURN allocations
- * for relayed candidates (turn-relays.ts). close() releases every socket, allocation and
- * the timer.
+ * for relayed candidates (turn-relays.ts), mDNS (src/net/mdns.ts) for remote `.local`
+ * candidates and, when asked, for hiding our host addresses behind such names. close()
+ * releases every socket, allocation and the timer.
+ *
+ * mDNS (draft-ietf-mmusic-mdns-ice-candidates §3.2): a remote candidate whose address is
+ * one label followed by `.local` is resolved and then used; one that does not resolve in
+ * `mdnsTimeout` is dropped. The end of remote candidates waits for the resolutions.
  *
  * iceTransportPolicy 'relay' (W3C RTCIceTransportPolicy): only relayed candidates are
  * gathered and signalled; the host sockets stay bound for the allocations that share them
@@ -12,10 +17,12 @@
  * USERNAME of STUN requests and by the remote address of known pairs; the agent core
  * already takes its bases from outside, so such a router only needs to replace this file.
  */
+import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { ipFamily } from '../net/address.js';
 import { hostAddresses } from '../net/interfaces.js';
+import { acquireMdns, type MdnsUser } from '../net/mdns.js';
 import { DeadlineTimer, now } from '../net/timer.js';
 import { bindUdp } from '../net/udp.js';
 import type { TurnCoreOptions, TurnServer } from '../turn/turn-socket.js';
@@ -50,7 +57,17 @@ export interface UdpIceAgentOptions extends IceAgentOptions {
   turnRejectUnauthorized?: boolean;
   /** TURN client timing and bounds (retransmissions, lifetime, queue limits). */
   turn?: TurnCoreOptions;
+  /**
+   * Signal host candidates under random `<uuid>.local` names answered over mDNS, as
+   * browsers do, instead of their addresses. Off by default.
+   */
+  mdns?: boolean;
+  /** How long a remote `.local` name may take to resolve, ms (5000). */
+  mdnsTimeout?: number;
 }
+
+/** A `.local` name as mDNS candidates carry it: one label, then `.local`. */
+const MDNS_NAME = /^[^.]{1,63}\.local$/i;
 
 class UdpBase implements CandidateBase {
   readonly protocol = 'udp';
@@ -59,6 +76,7 @@ class UdpBase implements CandidateBase {
     readonly socket: Socket,
     readonly address: string,
     readonly port: number,
+    readonly name: string | undefined,
   ) {}
   send(data: Uint8Array, address: string, port: number): void {
     if (!this.closed) this.socket.send(data, port, address);
@@ -72,6 +90,10 @@ export class UdpIceAgent {
   readonly #timer: DeadlineTimer;
   #bases: Promise<UdpBase[]> | undefined;
   readonly #relays: TurnRelays | undefined;
+  #mdns: MdnsUser | undefined;
+  /** Remote `.local` names being resolved, and whether the end of candidates waits for them. */
+  #resolving = 0;
+  #endWaiting = false;
   #closed = false;
 
   constructor(options: UdpIceAgentOptions = {}) {
@@ -120,7 +142,11 @@ export class UdpIceAgent {
       else this.agent.gather(bases, now(), servers);
     };
     if (this.#relays)
-      this.#relays.gather(bases, { exposeHosts: !relayOnly, serverReflexive: !relayOnly }, start);
+      this.#relays.gather(
+        bases,
+        { exposeHosts: !relayOnly && !this.#options.mdns, serverReflexive: !relayOnly },
+        start,
+      );
     else start();
     this.#arm();
   }
@@ -131,18 +157,29 @@ export class UdpIceAgent {
   }
 
   addRemoteCandidate(candidate: Candidate): void {
+    if (this.#closed) return;
+    if (MDNS_NAME.test(candidate.address)) {
+      // W3C: under the relay policy, candidates needing resolution are prohibited.
+      if (!this.#relayOnly()) this.#resolve(candidate);
+      return;
+    }
     this.#relays?.permit(candidate);
     this.agent.addRemoteCandidate(candidate, now());
     this.#arm();
   }
 
   endOfRemoteCandidates(): void {
+    if (this.#resolving > 0) {
+      this.#endWaiting = true;
+      return;
+    }
     this.agent.endOfRemoteCandidates(now());
     this.#arm();
   }
 
   /** New local credentials; call gather() to gather for them. */
   restart(parameters?: IceParameters): void {
+    this.#endWaiting = false;
     this.agent.restart(now(), parameters);
     this.#arm();
   }
@@ -160,6 +197,23 @@ export class UdpIceAgent {
     // The deallocations leave on the host sockets before these close.
     void this.#relays?.close();
     void this.#bases?.then(closeBases);
+    this.#mdns?.release();
+  }
+
+  #resolve(candidate: Candidate): void {
+    this.#mdns ??= acquireMdns();
+    this.#resolving++;
+    void this.#mdns
+      .resolve(candidate.address, this.#options.mdnsTimeout ?? 5000)
+      .then((address) => {
+        this.#resolving--;
+        if (this.#closed) return;
+        if (address !== undefined) this.addRemoteCandidate({ ...candidate, address });
+        if (this.#resolving === 0 && this.#endWaiting) {
+          this.#endWaiting = false;
+          this.endOfRemoteCandidates();
+        }
+      });
   }
 
   #relayOnly(): boolean {
@@ -189,7 +243,13 @@ export class UdpIceAgent {
       if (result.status !== 'fulfilled') continue; // an address that cannot be bound is skipped
       const socket = result.value;
       const { address, port } = socket.address();
-      const base = new UdpBase(socket, address, port);
+      let name: string | undefined;
+      if (this.#options.mdns && !this.#closed) {
+        name = `${randomUUID()}.local`;
+        this.#mdns ??= acquireMdns();
+        this.#mdns.register(name, address);
+      }
+      const base = new UdpBase(socket, address, port, name);
       socket.on('message', (data, remote) => {
         if (this.#relays?.route(base, data, remote.address, remote.port)) return;
         this.agent.handlePacket(base, data, remote.address, remote.port, now());
