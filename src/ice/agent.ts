@@ -788,6 +788,14 @@ export class IceAgent implements Timed {
   /** §6.1.2.2: same component, same address family, same transport; link-local only with link-local. */
   #pair(local: LocalCandidate, remote: Candidate): CandidatePair | undefined {
     if (local.candidate.protocol !== remote.protocol) return undefined;
+    // RFC 6544 §6.2: active with passive, S-O with S-O; a passive candidate only answers,
+    // its pairs come from the checks that arrive on it.
+    if (remote.protocol === 'tcp') {
+      const ours = local.candidate.tcpType;
+      const theirs = remote.tcpType;
+      if (!((ours === 'active' && theirs === 'passive') || (ours === 'so' && theirs === 'so')))
+        return undefined;
+    }
     if (ipFamily(local.base.address) !== ipFamily(remote.address)) return undefined;
     if (isLinkLocal(remote.address) !== isLinkLocal(local.base.address)) return undefined;
     return this.#checklist.add(new CandidatePair(local, remote, this.#role === 'controlling'));
@@ -1347,17 +1355,32 @@ function exposedAddress(host: LocalCandidate): { address: string | null; port: n
     : { address: null, port: null };
 }
 
-/** RFC 8421 §4: IPv6 and IPv4 interleaved, IPv6 first, each family in interface order. */
+/**
+ * RFC 8421 §4: IPv6 and IPv4 interleaved, IPv6 first, each family in interface order.
+ * TCP candidates (RFC 6544 §4.2): 2^13 · direction preference (active 6, passive 4, S-O 2)
+ * + the same order below 2^13, which keeps them under the UDP ones of their type.
+ */
 function localPreferences(bases: readonly CandidateBase[]): number[] {
-  const v6 = bases.filter((b) => ipFamily(b.address) === 6);
-  const v4 = bases.filter((b) => ipFamily(b.address) !== 6);
-  const order: CandidateBase[] = [];
-  for (let i = 0; i < Math.max(v6.length, v4.length); i++) {
-    if (i < v6.length) order.push(v6[i]!);
-    if (i < v4.length) order.push(v4[i]!);
-  }
-  return bases.map((base) => 65535 - order.indexOf(base));
+  const order = (list: readonly CandidateBase[]) => {
+    const v6 = list.filter((b) => ipFamily(b.address) === 6);
+    const v4 = list.filter((b) => ipFamily(b.address) !== 6);
+    const out: CandidateBase[] = [];
+    for (let i = 0; i < Math.max(v6.length, v4.length); i++) {
+      if (i < v6.length) out.push(v6[i]!);
+      if (i < v4.length) out.push(v4[i]!);
+    }
+    return out;
+  };
+  const udp = order(bases.filter((b) => b.protocol === 'udp'));
+  const tcp = order(bases.filter((b) => b.protocol === 'tcp'));
+  return bases.map((base) =>
+    base.protocol === 'tcp'
+      ? (TCP_DIRECTION_PREFERENCE[base.tcpType ?? 'so'] << 13) + 8191 - tcp.indexOf(base)
+      : 65535 - udp.indexOf(base),
+  );
 }
+
+const TCP_DIRECTION_PREFERENCE = { active: 6, passive: 4, so: 2 } as const;
 
 function isLinkLocal(address: string): boolean {
   return /^fe[89ab]/i.test(address);

@@ -9,6 +9,11 @@
  * one label followed by `.local` is resolved and then used; one that does not resolve in
  * `mdnsTimeout` is dropped. The end of remote candidates waits for the resolutions.
  *
+ * TCP host candidates (RFC 6544, tcp-bases.ts), when `tcp` asks for them: a passive one per
+ * address, that peers' active candidates (browsers gather them) connect to, and an active
+ * one that connects to peers' passive candidates. Off by default, as a server usually
+ * wants; browsers gather TCP candidates by default.
+ *
  * iceTransportPolicy 'relay' (W3C RTCIceTransportPolicy): only relayed candidates are
  * gathered and signalled; the host sockets stay bound for the allocations that share them
  * but carry no checks of their own.
@@ -30,6 +35,7 @@ import { IceAgent, type IceAgentOptions, type StunServer } from './agent.js';
 import type { CandidateBase } from './base.js';
 import type { Candidate } from './candidate.js';
 import type { IceParameters } from './credentials.js';
+import { ActiveTcpBase, PassiveTcpBase, type TcpBase, type TcpBaseOptions } from './tcp-bases.js';
 import { TurnRelays } from './turn-relays.js';
 
 /** A STUN server as an RTCIceServer url gives it: the host may be a name. */
@@ -64,6 +70,10 @@ export interface UdpIceAgentOptions extends IceAgentOptions {
   mdns?: boolean;
   /** How long a remote `.local` name may take to resolve, ms (5000). */
   mdnsTimeout?: number;
+  /** TCP host candidates: true for passive and active ones, or each chosen. Off by default. */
+  tcp?: boolean | { passive?: boolean; active?: boolean };
+  /** Bounds of the TCP candidates' connections. */
+  tcpOptions?: TcpBaseOptions;
 }
 
 /** A `.local` name as mDNS candidates carry it: one label, then `.local`. */
@@ -88,7 +98,8 @@ export class UdpIceAgent {
   readonly agent: IceAgent;
   readonly #options: UdpIceAgentOptions;
   readonly #timer: DeadlineTimer;
-  #bases: Promise<UdpBase[]> | undefined;
+  /** The UDP host sockets, then the TCP candidates on the same addresses. */
+  #bases: Promise<{ udp: UdpBase[]; tcp: TcpBase[] }> | undefined;
   readonly #relays: TurnRelays | undefined;
   #mdns: MdnsUser | undefined;
   /** Remote `.local` names being resolved, and whether the end of candidates waits for them. */
@@ -139,11 +150,11 @@ export class UdpIceAgent {
     if (this.#closed) return;
     const start = () => {
       if (relayOnly) this.agent.gather([], now());
-      else this.agent.gather(bases, now(), servers);
+      else this.agent.gather([...bases.udp, ...bases.tcp], now(), servers);
     };
     if (this.#relays)
       this.#relays.gather(
-        bases,
+        bases.udp,
         { exposeHosts: !relayOnly && !this.#options.mdns, serverReflexive: !relayOnly },
         start,
       );
@@ -225,7 +236,7 @@ export class UdpIceAgent {
     this.#timer.arm(this.agent.nextDeadline());
   }
 
-  async #bind(): Promise<UdpBase[]> {
+  async #bind(): Promise<{ udp: UdpBase[]; tcp: TcpBase[] }> {
     const addresses =
       this.#options.addresses ??
       hostAddresses({ loopback: this.#options.loopback ?? 'auto' }).map((a) => a.address);
@@ -260,7 +271,31 @@ export class UdpIceAgent {
       socket.on('error', () => {});
       bases.push(base);
     }
-    if (this.#closed) closeBases(bases);
+    const all = { udp: bases, tcp: await this.#bindTcp(bases) };
+    if (this.#closed) closeBases(all);
+    return all;
+  }
+
+  /** TCP candidates on the addresses the UDP sockets bound, under the same mDNS names. */
+  async #bindTcp(udp: readonly UdpBase[]): Promise<TcpBase[]> {
+    const tcp = this.#options.tcp;
+    if (!tcp) return [];
+    const { passive = true, active = true } = tcp === true ? {} : tcp;
+    const options = this.#options.tcpOptions ?? {};
+    const onPacket = (base: TcpBase, data: Buffer, address: string, port: number) => {
+      this.agent.handlePacket(base, data, address, port, now());
+      if (data[0]! < 4) this.#arm();
+    };
+    const bases: TcpBase[] = [];
+    for (const { address, name } of udp) {
+      if (passive)
+        try {
+          bases.push(await PassiveTcpBase.listen(address, name, onPacket, options));
+        } catch {
+          // an address that cannot listen gets no passive candidate
+        }
+      if (active) bases.push(new ActiveTcpBase(address, name, onPacket, options));
+    }
     return bases;
   }
 
@@ -288,10 +323,11 @@ export class UdpIceAgent {
   }
 }
 
-function closeBases(bases: UdpBase[]): void {
-  for (const base of bases) {
+function closeBases(bases: { udp: UdpBase[]; tcp: TcpBase[] }): void {
+  for (const base of bases.udp) {
     if (base.closed) continue;
     base.closed = true;
     base.socket.close();
   }
+  for (const base of bases.tcp) base.close();
 }
