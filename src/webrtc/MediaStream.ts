@@ -6,6 +6,15 @@ import type { EventInit } from './event-handler.js';
 import { defineEventHandlers } from './event-handler.js';
 import type { EventHandler } from './idl.js';
 import { MediaStreamTrack } from './MediaStreamTrack.js';
+import {
+  requireArguments,
+  toDictionary,
+  toDOMString,
+  toEventInit,
+  toInterface,
+  toRequiredInterface,
+  toSequence,
+} from './webidl.js';
 
 export interface MediaStreamTrackEventInit extends EventInit {
   track: MediaStreamTrack;
@@ -15,18 +24,12 @@ export class MediaStreamTrackEvent extends Event {
   readonly #track: MediaStreamTrack;
 
   constructor(type: string, eventInitDict: MediaStreamTrackEventInit) {
-    if (arguments.length < 2) {
-      throw new TypeError(
-        "Failed to construct 'MediaStreamTrackEvent': 2 arguments required, but only 1 present.",
-      );
-    }
-    if (!(eventInitDict?.track instanceof MediaStreamTrack)) {
-      throw new TypeError(
-        "Failed to construct 'MediaStreamTrackEvent': required member track is not a MediaStreamTrack.",
-      );
-    }
-    super(type, eventInitDict);
-    this.#track = eventInitDict.track;
+    requireArguments(arguments.length, 2, "Failed to construct 'MediaStreamTrackEvent'");
+    const d = toDictionary(eventInitDict, 'MediaStreamTrackEventInit');
+    const init = toEventInit(d);
+    const track = toRequiredInterface(d.track, MediaStreamTrack, 'track');
+    super(type, init);
+    this.#track = track;
   }
 
   get track(): MediaStreamTrack {
@@ -57,16 +60,14 @@ export class MediaStream extends EventTarget {
     super();
     this.#id = crypto.randomUUID();
     if (streamOrTracks === undefined) return;
+    // (MediaStream or sequence<MediaStreamTrack>)
     const tracks =
-      streamOrTracks instanceof MediaStream ? streamOrTracks.getTracks() : [...streamOrTracks];
-    for (const track of tracks) {
-      if (!(track instanceof MediaStreamTrack)) {
-        throw new TypeError(
-          "Failed to construct 'MediaStream': an element is not of type 'MediaStreamTrack'.",
-        );
-      }
-      this.#tracks.add(track);
-    }
+      streamOrTracks instanceof MediaStream
+        ? streamOrTracks.getTracks()
+        : toSequence(streamOrTracks, 'tracks').map((t) =>
+            toInterface(t, MediaStreamTrack, 'a track'),
+          );
+    for (const track of tracks) this.#tracks.add(track);
   }
 
   get id(): string {
@@ -88,27 +89,18 @@ export class MediaStream extends EventTarget {
     return this.getTracks().filter((t) => t.kind === 'video');
   }
   getTrackById(trackId: string): MediaStreamTrack | null {
-    for (const track of this.#tracks) if (track.id === String(trackId)) return track;
+    const id = toDOMString(trackId);
+    for (const track of this.#tracks) if (track.id === id) return track;
     return null;
   }
 
   /** Adds a track; the application's own change fires no event. */
   addTrack(track: MediaStreamTrack): void {
-    if (!(track instanceof MediaStreamTrack)) {
-      throw new TypeError(
-        "Failed to execute 'addTrack' on 'MediaStream': parameter 1 is not of type 'MediaStreamTrack'.",
-      );
-    }
-    this.#tracks.add(track);
+    this.#tracks.add(toInterface(track, MediaStreamTrack, "addTrack's track"));
   }
 
   removeTrack(track: MediaStreamTrack): void {
-    if (!(track instanceof MediaStreamTrack)) {
-      throw new TypeError(
-        "Failed to execute 'removeTrack' on 'MediaStream': parameter 1 is not of type 'MediaStreamTrack'.",
-      );
-    }
-    this.#tracks.delete(track);
+    this.#tracks.delete(toInterface(track, MediaStreamTrack, "removeTrack's track"));
   }
 
   clone(): MediaStream {

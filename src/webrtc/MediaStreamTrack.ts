@@ -7,6 +7,7 @@
 import { defineEventHandlers } from './event-handler.js';
 import type { EventHandler } from './idl.js';
 import { queueTaskWith } from './task-queue.js';
+import { toDOMString, toOptional } from './webidl.js';
 
 export type MediaStreamTrackState = 'live' | 'ended';
 
@@ -50,8 +51,8 @@ export class MediaStreamTrack extends EventTarget {
     }
     this.#s = {
       kind,
-      id: init.id === undefined ? crypto.randomUUID() : String(init.id),
-      label: init.label === undefined ? '' : String(init.label),
+      id: toOptional(init.id, crypto.randomUUID(), toDOMString),
+      label: toOptional(init.label, '', toDOMString),
       enabled: true,
       muted: false,
       readyState: 'live',
@@ -84,7 +85,7 @@ export class MediaStreamTrack extends EventTarget {
     return this.#s.contentHint;
   }
   set contentHint(value: string) {
-    this.#s.contentHint = String(value);
+    this.#s.contentHint = toDOMString(value);
   }
 
   /** A new track with the same kind, label, state and enabled flag, and a new id. */

@@ -9,6 +9,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { DtlsCertificate } from '../dtls/credentials.js';
 import { certificateFingerprint } from '../dtls/fingerprint.js';
+import { requireArguments, toDOMString, toEnforcedUnsigned } from './webidl.js';
 
 /** WebCrypto's AlgorithmIdentifier: an algorithm name or a dictionary with a `name`. */
 export type AlgorithmIdentifier = string | ({ name: string } & Record<string, unknown>);
@@ -71,16 +72,13 @@ export function dtlsCertificateOf(certificate: RTCCertificate): DtlsCertificate 
 export async function generateCertificate(
   keygenAlgorithm: AlgorithmIdentifier,
 ): Promise<RTCCertificate> {
-  if (arguments.length === 0) {
-    throw new TypeError(
-      "Failed to execute 'generateCertificate': 1 argument required, but only 0 present.",
-    );
-  }
+  requireArguments(arguments.length, 1, "Failed to execute 'generateCertificate'");
   // Steps 2-3: the lifetime, from an RTCCertificateExpiration view of the argument.
   let expires = DEFAULT_EXPIRES;
   if (isObject(keygenAlgorithm)) {
     const value = keygenAlgorithm.expires;
-    if (value !== undefined) expires = enforceRangeUnsignedLongLong(value, 'expires');
+    if (value !== undefined)
+      expires = toEnforcedUnsigned(value, Number.MAX_SAFE_INTEGER, 'expires');
     if (expires > MAX_EXPIRES) expires = MAX_EXPIRES;
   }
   // Steps 4-6: WebCrypto normalization, then what RTCPeerConnection can use.
@@ -111,19 +109,6 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return (typeof v === 'object' && v !== null) || typeof v === 'function';
 }
 
-/** WebIDL [EnforceRange] unsigned long long (and unsigned long/short with their own maximum). */
-function enforceRangeUnsignedLongLong(
-  value: unknown,
-  member: string,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  const x = Number(value); // throws TypeError for symbols and bigints, as ToNumber does
-  if (!Number.isFinite(x)) throw new TypeError(`${member} is not a finite number`);
-  const n = Math.trunc(x);
-  if (n < 0 || n > max) throw new TypeError(`${member} is outside the range [0, ${max}]`);
-  return n;
-}
-
 /** The algorithms WebCrypto registers for generateKey, and the members their parameter dictionaries require. */
 const generateKeyAlgorithms: Record<string, string[]> = {
   'RSASSA-PKCS1-v1_5': ['modulusLength', 'publicExponent', 'hash'],
@@ -148,23 +133,22 @@ const digestAlgorithms = ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'];
  * a TypeError (so "ECDSA" alone, without namedCurve, is a TypeError).
  */
 function normalizeGenerateKey(alg: unknown): Normalized {
-  const input = isObject(alg) ? alg : { name: String(alg) };
+  const input = isObject(alg) ? alg : { name: toDOMString(alg) };
   const name = registeredName(input.name, Object.keys(generateKeyAlgorithms));
   const out: Normalized = { name };
   for (const member of generateKeyAlgorithms[name]!) {
     const value = input[member];
     if (value === undefined) throw new TypeError(`${name} requires the member ${member}`);
-    if (member === 'modulusLength')
-      out[member] = enforceRangeUnsignedLongLong(value, member, 0xffffffff);
-    else if (member === 'length') out[member] = enforceRangeUnsignedLongLong(value, member, 0xffff);
+    if (member === 'modulusLength') out[member] = toEnforcedUnsigned(value, 0xffffffff, member);
+    else if (member === 'length') out[member] = toEnforcedUnsigned(value, 0xffff, member);
     else if (member === 'publicExponent') {
       if (!(value instanceof Uint8Array))
         throw new TypeError('publicExponent must be a Uint8Array');
       out[member] = value;
     } else if (member === 'hash') {
-      const hash = isObject(value) ? value : { name: String(value) };
+      const hash = isObject(value) ? value : { name: toDOMString(value) };
       out[member] = { name: registeredName(hash.name, digestAlgorithms) };
-    } else out[member] = String(value);
+    } else out[member] = toDOMString(value);
   }
   return out;
 }
@@ -172,11 +156,11 @@ function normalizeGenerateKey(alg: unknown): Normalized {
 /** Step "find the registered algorithm", matching names case-insensitively. */
 function registeredName(name: unknown, registered: string[]): string {
   if (name === undefined) throw new TypeError('the algorithm has no name');
-  if (typeof name === 'symbol') throw new TypeError('the algorithm name is a symbol');
-  const wanted = String(name).toUpperCase();
+  const text = toDOMString(name);
+  const wanted = text.toUpperCase();
   const found = registered.find((r) => r.toUpperCase() === wanted);
   if (found === undefined)
-    throw new DOMException(`unknown algorithm '${String(name)}'`, 'NotSupportedError');
+    throw new DOMException(`unknown algorithm '${text}'`, 'NotSupportedError');
   return found;
 }
 

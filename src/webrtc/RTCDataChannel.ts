@@ -51,6 +51,15 @@ import { now } from '../net/timer.js';
 import { defineEventHandlers, type EventInit } from './event-handler.js';
 import { RTCError, RTCErrorEvent } from './RTCError.js';
 import { queueMessageTask, queueTaskWith } from './task-queue.js';
+import {
+  requireArguments,
+  toDictionary,
+  toEnforcedUnsigned,
+  toEnumAttribute,
+  toEventInit,
+  toRequiredInterface,
+  toUSVString,
+} from './webidl.js';
 
 export type RTCDataChannelState = 'connecting' | 'open' | 'closing' | 'closed';
 export type BinaryType = 'blob' | 'arraybuffer';
@@ -116,7 +125,7 @@ interface QueuedSend {
 
 const constructing = Symbol('RTCDataChannel');
 let slotsOf: (channel: RTCDataChannel) => Slots;
-const binaryTypes: ReadonlySet<string> = new Set(['blob', 'arraybuffer']);
+const binaryTypes: readonly BinaryType[] = ['blob', 'arraybuffer'];
 
 export class RTCDataChannel extends EventTarget {
   declare onopen: ((this: RTCDataChannel, ev: Event) => unknown) | null;
@@ -170,7 +179,7 @@ export class RTCDataChannel extends EventTarget {
     return this.#s.bufferedAmountLowThreshold;
   }
   set bufferedAmountLowThreshold(value: number) {
-    this.#s.bufferedAmountLowThreshold = enforceRange(
+    this.#s.bufferedAmountLowThreshold = toEnforcedUnsigned(
       value,
       0xffffffff,
       'bufferedAmountLowThreshold',
@@ -182,8 +191,7 @@ export class RTCDataChannel extends EventTarget {
   }
   /** An enumeration attribute: a value not in BinaryType is ignored (WebIDL). */
   set binaryType(value: BinaryType) {
-    const v = `${value}`;
-    if (binaryTypes.has(v)) this.#s.binaryType = v as BinaryType;
+    this.#s.binaryType = toEnumAttribute(value, binaryTypes) ?? this.#s.binaryType;
   }
 
   /** close() (§6.2): starts the closing procedure unless closing or closed already. */
@@ -243,16 +251,11 @@ export class RTCDataChannelEvent extends Event {
   readonly #channel: RTCDataChannel;
 
   constructor(type: string, eventInitDict: RTCDataChannelEventInit) {
-    if (arguments.length < 2)
-      throw new TypeError(
-        "Failed to construct 'RTCDataChannelEvent': 2 arguments required, but only 1 present.",
-      );
-    if (!(eventInitDict?.channel instanceof RTCDataChannel))
-      throw new TypeError(
-        "Failed to construct 'RTCDataChannelEvent': required member channel is not an RTCDataChannel.",
-      );
-    super(type, eventInitDict);
-    this.#channel = eventInitDict.channel;
+    requireArguments(arguments.length, 2, "Failed to construct 'RTCDataChannelEvent'");
+    const d = toDictionary(eventInitDict, 'RTCDataChannelEventInit');
+    const channel = toRequiredInterface(d.channel, RTCDataChannel, 'channel');
+    super(type, toEventInit(d));
+    this.#channel = channel;
   }
 
   get channel(): RTCDataChannel {
@@ -581,21 +584,21 @@ function copyBinary(data: Blob | ArrayBuffer | ArrayBufferView): Buffer | undefi
 // -----------------------------------------------------------------------------------------
 // WebIDL conversions
 
-/** RTCDataChannelInit as WebIDL converts a dictionary: members in lexicographic order. */
+/**
+ * RTCDataChannelInit as WebIDL converts a dictionary: each member read once, in
+ * lexicographic order.
+ */
 function toDataChannelInit(v: unknown): RTCDataChannelInit {
-  if (v === undefined || v === null) return {};
-  if (typeof v !== 'object' && typeof v !== 'function')
-    throw new TypeError('RTCDataChannelInit must be an object');
-  const d = v as Record<string, unknown>;
+  const d = toDictionary(v, 'RTCDataChannelInit');
   const out: RTCDataChannelInit = {};
   const id = d.id;
-  if (id !== undefined) out.id = enforceRange(id, 0xffff, 'id');
+  if (id !== undefined) out.id = toEnforcedUnsigned(id, 0xffff, 'id');
   const maxPacketLifeTime = d.maxPacketLifeTime;
   if (maxPacketLifeTime !== undefined)
-    out.maxPacketLifeTime = enforceRange(maxPacketLifeTime, 0xffff, 'maxPacketLifeTime');
+    out.maxPacketLifeTime = toEnforcedUnsigned(maxPacketLifeTime, 0xffff, 'maxPacketLifeTime');
   const maxRetransmits = d.maxRetransmits;
   if (maxRetransmits !== undefined)
-    out.maxRetransmits = enforceRange(maxRetransmits, 0xffff, 'maxRetransmits');
+    out.maxRetransmits = toEnforcedUnsigned(maxRetransmits, 0xffff, 'maxRetransmits');
   const negotiated = d.negotiated;
   if (negotiated !== undefined) out.negotiated = Boolean(negotiated);
   const ordered = d.ordered;
@@ -603,20 +606,4 @@ function toDataChannelInit(v: unknown): RTCDataChannelInit {
   const protocol = d.protocol;
   if (protocol !== undefined) out.protocol = toUSVString(protocol);
   return out;
-}
-
-/** An [EnforceRange] unsigned integer of at most `max`. */
-function enforceRange(v: unknown, max: number, name: string): number {
-  if (typeof v === 'symbol' || typeof v === 'bigint')
-    throw new TypeError(`${name} is not a number`);
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new TypeError(`${name} is not a finite number`);
-  const x = Math.trunc(n);
-  if (x < 0 || x > max) throw new TypeError(`${name} is outside [0, ${max}]`);
-  return x + 0; // no -0
-}
-
-/** USVString: ToString (a TypeError for symbols), lone surrogates replaced by U+FFFD. */
-function toUSVString(v: unknown): string {
-  return `${v as string}`.replace(/[\uD800-\uDFFF]/gu, '\uFFFD');
 }

@@ -1,5 +1,17 @@
-import type { EventInit } from './event-handler.js';
 /** RTCError and RTCErrorEvent (W3C webrtc-pc, "RTCError Interface"). */
+import type { EventInit } from './event-handler.js';
+import {
+  requireArguments,
+  toDictionary,
+  toDOMString,
+  toEnum,
+  toEventInit,
+  toLong,
+  toOptional,
+  toRequired,
+  toRequiredInterface,
+  toUnsignedLong,
+} from './webidl.js';
 
 export type RTCErrorDetailType =
   | 'data-channel-failure'
@@ -10,7 +22,7 @@ export type RTCErrorDetailType =
   | 'hardware-encoder-not-available'
   | 'hardware-encoder-error';
 
-const detailTypes: ReadonlySet<string> = new Set<RTCErrorDetailType>([
+const detailTypes: readonly RTCErrorDetailType[] = [
   'data-channel-failure',
   'dtls-failure',
   'fingerprint-failure',
@@ -18,7 +30,7 @@ const detailTypes: ReadonlySet<string> = new Set<RTCErrorDetailType>([
   'sdp-syntax-error',
   'hardware-encoder-not-available',
   'hardware-encoder-error',
-]);
+];
 
 export interface RTCErrorInit {
   errorDetail: RTCErrorDetailType;
@@ -31,23 +43,21 @@ export interface RTCErrorInit {
 export class RTCError extends DOMException {
   readonly #init: RTCErrorInit;
 
-  constructor(init: RTCErrorInit, message = '') {
-    if (init === null || typeof init !== 'object') {
-      throw new TypeError("Failed to construct 'RTCError': 2nd argument is not an object");
-    }
-    if (!detailTypes.has(String(init.errorDetail))) {
-      throw new TypeError(
-        `Failed to construct 'RTCError': '${init.errorDetail}' is not a valid RTCErrorDetailType`,
-      );
-    }
-    super(String(message), 'OperationError');
-    this.#init = {
-      errorDetail: init.errorDetail,
-      sdpLineNumber: optionalLong(init.sdpLineNumber),
-      sctpCauseCode: optionalLong(init.sctpCauseCode),
-      receivedAlert: optionalUnsignedLong(init.receivedAlert),
-      sentAlert: optionalUnsignedLong(init.sentAlert),
-    };
+  constructor(init: RTCErrorInit, message: string = '') {
+    requireArguments(arguments.length, 1, "Failed to construct 'RTCError'");
+    // RTCErrorInit, its members in lexicographic order; then the message.
+    const d = toDictionary(init, 'RTCErrorInit');
+    const errorDetail = toRequired(
+      d.errorDetail,
+      (v) => toEnum(v, detailTypes, 'RTCErrorDetailType'),
+      'errorDetail',
+    );
+    const receivedAlert = toOptional(d.receivedAlert, undefined, toUnsignedLong);
+    const sctpCauseCode = toOptional(d.sctpCauseCode, undefined, toLong);
+    const sdpLineNumber = toOptional(d.sdpLineNumber, undefined, toLong);
+    const sentAlert = toOptional(d.sentAlert, undefined, toUnsignedLong);
+    super(toDOMString(message), 'OperationError');
+    this.#init = { errorDetail, sdpLineNumber, sctpCauseCode, receivedAlert, sentAlert };
   }
 
   get errorDetail(): RTCErrorDetailType {
@@ -67,20 +77,6 @@ export class RTCError extends DOMException {
   }
 }
 
-/** WebIDL `long` conversion for an optional dictionary member. */
-function optionalLong(v: unknown): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Math.trunc(Number(v));
-  return Number.isFinite(n) ? n | 0 : 0;
-}
-
-/** WebIDL `unsigned long` conversion for an optional dictionary member. */
-function optionalUnsignedLong(v: unknown): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Math.trunc(Number(v));
-  return Number.isFinite(n) ? n >>> 0 : 0;
-}
-
 export interface RTCErrorEventInit extends EventInit {
   error: RTCError;
 }
@@ -89,18 +85,11 @@ export class RTCErrorEvent extends Event {
   readonly #error: RTCError;
 
   constructor(type: string, eventInitDict: RTCErrorEventInit) {
-    if (arguments.length < 2) {
-      throw new TypeError(
-        "Failed to construct 'RTCErrorEvent': 2 arguments required, but only 1 present.",
-      );
-    }
-    if (!(eventInitDict?.error instanceof RTCError)) {
-      throw new TypeError(
-        "Failed to construct 'RTCErrorEvent': required member error is not an RTCError.",
-      );
-    }
-    super(type, eventInitDict);
-    this.#error = eventInitDict.error;
+    requireArguments(arguments.length, 2, "Failed to construct 'RTCErrorEvent'");
+    const d = toDictionary(eventInitDict, 'RTCErrorEventInit');
+    const error = toRequiredInterface(d.error, RTCError, 'error');
+    super(type, toEventInit(d));
+    this.#error = error;
   }
 
   get error(): RTCError {

@@ -6,9 +6,10 @@ import {
   toDictionary,
   toDOMString,
   toEnum,
+  toNullable,
   toUnsignedShort,
   toUSVString,
-} from './configuration.js';
+} from './webidl.js';
 
 export type RTCIceComponent = 'rtp' | 'rtcp';
 export type RTCIceProtocol = 'udp' | 'tcp';
@@ -167,13 +168,30 @@ function parse(candidate: string): Candidate | null {
   return r.ok && r.candidate.component <= 2 ? r.candidate : null;
 }
 
-interface ConvertedInit {
+/** A converted RTCIceCandidateInit: every member present. */
+export interface IceCandidateInit {
   candidate: string;
   sdpMid: string | null;
   sdpMLineIndex: number | null;
   usernameFragment: string | null;
+}
+
+interface ConvertedInit extends IceCandidateInit {
   relayProtocol: RTCIceServerTransportProtocol | null;
   url: string | null;
+}
+
+/**
+ * WebIDL conversion of RTCIceCandidateInit, its members in lexicographic order (what
+ * addIceCandidate() takes; an RTCIceCandidate converts by its attributes).
+ */
+export function toIceCandidateInit(value: unknown): IceCandidateInit {
+  const dict = toDictionary(value, 'RTCIceCandidateInit');
+  const candidate = dict.candidate === undefined ? '' : toDOMString(dict.candidate);
+  const sdpMLineIndex = toNullable(dict.sdpMLineIndex, toUnsignedShort);
+  const sdpMid = toNullable(dict.sdpMid, toDOMString);
+  const usernameFragment = toNullable(dict.usernameFragment, toDOMString);
+  return { candidate, sdpMid, sdpMLineIndex, usernameFragment };
 }
 
 /**
@@ -181,16 +199,12 @@ interface ConvertedInit {
  * members first, each dictionary's in lexicographic order.
  */
 function convertInit(value: unknown): ConvertedInit {
-  const dict = toDictionary(value instanceof Unchecked ? value.init : value, 'RTCIceCandidateInit');
-  const nullable = <T>(v: unknown, convert: (x: unknown) => T): T | null =>
-    v === undefined || v === null ? null : convert(v);
-  const candidate = dict.candidate === undefined ? '' : toDOMString(dict.candidate);
-  const sdpMLineIndex = nullable(dict.sdpMLineIndex, toUnsignedShort);
-  const sdpMid = nullable(dict.sdpMid, toDOMString);
-  const usernameFragment = nullable(dict.usernameFragment, toDOMString);
-  const relayProtocol = nullable(dict.relayProtocol, (v) =>
+  const init = value instanceof Unchecked ? value.init : value;
+  const inherited = toIceCandidateInit(init);
+  const dict = toDictionary(init, 'RTCLocalIceCandidateInit');
+  const relayProtocol = toNullable(dict.relayProtocol, (v) =>
     toEnum(v, relayProtocols, 'RTCIceServerTransportProtocol'),
   );
-  const url = nullable(dict.url, toUSVString);
-  return { candidate, sdpMid, sdpMLineIndex, usernameFragment, relayProtocol, url };
+  const url = toNullable(dict.url, toUSVString);
+  return { ...inherited, relayProtocol, url };
 }

@@ -15,8 +15,6 @@ import {
   copyConfiguration,
   createConfiguration,
   type RTCConfiguration,
-  toDictionary,
-  toDOMString,
   updateConfiguration,
 } from './configuration.js';
 import type { ConnectionLink } from './connection-link.js';
@@ -40,7 +38,12 @@ import {
   type RTCCertificate,
 } from './RTCCertificate.js';
 import type { RTCDataChannel, RTCDataChannelInit } from './RTCDataChannel.js';
-import type { RTCIceCandidate, RTCIceCandidateInit } from './RTCIceCandidate.js';
+import {
+  type IceCandidateInit,
+  type RTCIceCandidate,
+  type RTCIceCandidateInit,
+  toIceCandidateInit,
+} from './RTCIceCandidate.js';
 import { createReceiver, type RTCRtpReceiver } from './RTCRtpReceiver.js';
 import {
   createSender,
@@ -50,9 +53,9 @@ import {
 } from './RTCRtpSender.js';
 import {
   createTransceiver,
-  isTransceiverDirection,
   type RTCRtpTransceiver,
   type RTCRtpTransceiverDirection,
+  transceiverDirections,
   transceiverSlots,
 } from './RTCRtpTransceiver.js';
 import type { RTCSctpTransport } from './RTCSctpTransport.js';
@@ -68,6 +71,16 @@ import { setSessionDescription, validForState } from './set-description.js';
 import { gatherStats } from './stats.js';
 import { queueTask } from './task-queue.js';
 import { addRemoteCandidate, closeConnection, startCandidatePool } from './transport-events.js';
+import {
+  requireArguments,
+  toDictionary,
+  toDOMString,
+  toEnum,
+  toInterface,
+  toOptional,
+  toRequired,
+  toSequence,
+} from './webidl.js';
 
 export interface RTCOfferOptions {
   iceRestart?: boolean;
@@ -181,12 +194,8 @@ export class RTCPeerConnection extends EventTarget {
   }
 
   static generateCertificate(keygenAlgorithm: AlgorithmIdentifier): Promise<RTCCertificate> {
-    if (arguments.length === 0) {
-      return Promise.reject(
-        new TypeError("Failed to execute 'generateCertificate': 1 argument required."),
-      );
-    }
     try {
+      requireArguments(arguments.length, 1, "Failed to execute 'generateCertificate'");
       return generateCertificate(keygenAlgorithm);
     } catch (e) {
       return Promise.reject(e);
@@ -416,13 +425,9 @@ export class RTCPeerConnection extends EventTarget {
         args[2],
       );
     }
-    if (args.length === 0) {
-      return Promise.reject(
-        new TypeError("Failed to execute 'setRemoteDescription': 1 argument required."),
-      );
-    }
     let description: { type: RTCSdpType | undefined; sdp: string };
     try {
+      requireArguments(args.length, 1, "Failed to execute 'setRemoteDescription'");
       description = convertDescription(args[0], true);
     } catch (e) {
       return Promise.reject(e);
@@ -475,9 +480,9 @@ export class RTCPeerConnection extends EventTarget {
     if (args.length >= 2) {
       return legacy(this.addIceCandidate(args[0] as RTCIceCandidateInit), args[1], args[2]);
     }
-    let init: ConvertedCandidate;
+    let init: IceCandidateInit;
     try {
-      init = convertCandidateInit(args[0]);
+      init = toIceCandidateInit(args[0]);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -568,16 +573,8 @@ export class RTCPeerConnection extends EventTarget {
 
   addTrack(track: MediaStreamTrack, ...streams: MediaStream[]): RTCRtpSender {
     const s = this.#s;
-    if (!(track instanceof MediaStreamTrack)) {
-      throw new TypeError(
-        "Failed to execute 'addTrack': parameter 1 is not of type 'MediaStreamTrack'.",
-      );
-    }
-    for (const stream of streams) {
-      if (!(stream instanceof MediaStream)) {
-        throw new TypeError("Failed to execute 'addTrack': a stream is not of type 'MediaStream'.");
-      }
-    }
+    toInterface(track, MediaStreamTrack, "addTrack's track");
+    for (const stream of streams) toInterface(stream, MediaStream, "addTrack's stream");
     const kind = track.kind as 'audio' | 'video';
     if (s.isClosed) throw domError('InvalidStateError', 'The RTCPeerConnection is closed');
     const senders = this.getSenders();
@@ -610,11 +607,7 @@ export class RTCPeerConnection extends EventTarget {
 
   removeTrack(sender: RTCRtpSender): void {
     const s = this.#s;
-    if (!(sender instanceof RTCRtpSender)) {
-      throw new TypeError(
-        "Failed to execute 'removeTrack': parameter 1 is not of type 'RTCRtpSender'.",
-      );
-    }
+    toInterface(sender, RTCRtpSender, "removeTrack's sender");
     if (s.isClosed) throw domError('InvalidStateError', 'The RTCPeerConnection is closed');
     if (senderSlots(sender).link !== s.link) {
       throw domError('InvalidAccessError', 'The sender was not created by this connection');
@@ -650,20 +643,16 @@ export class RTCPeerConnection extends EventTarget {
       }
       kind = k;
     }
-    const direction = dict.direction === undefined ? 'sendrecv' : dict.direction;
-    if (!isTransceiverDirection(direction)) {
-      throw new TypeError(
-        `Failed to execute 'addTransceiver': '${String(direction)}' is not a valid direction.`,
-      );
-    }
+    const direction = toOptional(dict.direction, 'sendrecv', (v) =>
+      toEnum(v, transceiverDirections, 'RTCRtpTransceiverDirection'),
+    );
     if (direction === 'stopped')
       throw new TypeError("Failed to execute 'addTransceiver': direction cannot be 'stopped'.");
-    const streams = sequenceOf(dict.streams, 'streams').map((x) => {
-      if (!(x instanceof MediaStream)) throw new TypeError('A stream is not of type MediaStream.');
-      return x;
-    });
-    const encodings = sequenceOf(dict.sendEncodings, 'sendEncodings').map((e) =>
-      toDictionary(e, 'RTCRtpEncodingParameters'),
+    const streams = toOptional(dict.streams, [], (v) =>
+      toSequence(v, 'streams').map((x) => toInterface(x, MediaStream, 'a stream')),
+    );
+    const encodings = toOptional(dict.sendEncodings, [], (v) =>
+      toSequence(v, 'sendEncodings').map((e) => toDictionary(e, 'RTCRtpEncodingParameters')),
     ) as RTCRtpEncodingParameters[];
     if (s.isClosed) throw domError('InvalidStateError', 'The RTCPeerConnection is closed');
     const sendEncodings = validateSendEncodings(kind, encodings);
@@ -699,9 +688,7 @@ export class RTCPeerConnection extends EventTarget {
   }
 
   createDataChannel(label: string, dataChannelDict: RTCDataChannelInit = {}): RTCDataChannel {
-    if (arguments.length === 0) {
-      throw new TypeError("Failed to execute 'createDataChannel': 1 argument required.");
-    }
+    requireArguments(arguments.length, 1, "Failed to execute 'createDataChannel'");
     return createDataChannel(this.#s, label, dataChannelDict);
   }
 
@@ -764,7 +751,7 @@ function legacy(p: Promise<unknown>, success: unknown, failure: unknown): Promis
 }
 
 function convertOfferOptions(value: unknown): RTCOfferOptions {
-  const d = toDictionary(value ?? {}, 'RTCOfferOptions');
+  const d = toDictionary(value, 'RTCOfferOptions');
   const options: RTCOfferOptions = { iceRestart: Boolean(d.iceRestart) };
   if (d.offerToReceiveAudio !== undefined)
     options.offerToReceiveAudio = Boolean(d.offerToReceiveAudio);
@@ -779,52 +766,13 @@ function convertDescription(
   remote: boolean,
 ): { type: RTCSdpType | undefined; sdp: string } {
   const d = toDictionary(
-    value ?? {},
+    value,
     remote ? 'RTCSessionDescriptionInit' : 'RTCLocalSessionDescriptionInit',
   );
   const sdp = d.sdp === undefined ? '' : toDOMString(d.sdp);
-  if (d.type === undefined) {
-    if (remote)
-      throw new TypeError("RTCSessionDescriptionInit: required member 'type' is undefined");
-    return { type: undefined, sdp };
-  }
-  const type = toDOMString(d.type);
-  if (!(sdpTypes as readonly string[]).includes(type)) {
-    throw new TypeError(`'${type}' is not a valid RTCSdpType`);
-  }
-  return { type: type as RTCSdpType, sdp };
-}
-
-export interface ConvertedCandidate {
-  candidate: string;
-  sdpMid: string | null;
-  sdpMLineIndex: number | null;
-  usernameFragment: string | null;
-}
-
-/** RTCIceCandidateInit (an RTCIceCandidate converts by its attributes). */
-function convertCandidateInit(value: unknown): ConvertedCandidate {
-  const d = toDictionary(value ?? {}, 'RTCIceCandidateInit') as Record<string, unknown>;
-  const nullable = (v: unknown) => (v === undefined || v === null ? null : toDOMString(v));
-  let index: number | null = null;
-  if (d.sdpMLineIndex !== undefined && d.sdpMLineIndex !== null) {
-    const n = Math.trunc(Number(d.sdpMLineIndex));
-    index = Number.isFinite(n) ? ((n % 65536) + 65536) % 65536 : 0;
-  }
-  return {
-    candidate: d.candidate === undefined ? '' : toDOMString(d.candidate),
-    sdpMid: nullable(d.sdpMid),
-    sdpMLineIndex: index,
-    usernameFragment: nullable(d.usernameFragment),
-  };
-}
-
-function sequenceOf(value: unknown, name: string): unknown[] {
-  if (value === undefined) return [];
-  if (value === null || typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-    throw new TypeError(`${name} is not a sequence`);
-  }
-  return [...(value as Iterable<unknown>)];
+  const toType = (v: unknown) => toEnum(v, sdpTypes, 'RTCSdpType');
+  if (remote) return { type: toRequired(d.type, toType, 'type'), sdp };
+  return { type: toOptional(d.type, undefined, toType), sdp };
 }
 
 /**

@@ -14,6 +14,7 @@ import type {
   RTCRtpParameters,
 } from './RTCRtpSender.js';
 import type { RTCStatsReport } from './RTCStatsReport.js';
+import { toRestrictedDouble } from './webidl.js';
 
 /** The internal slots of a receiver ("create an RTCRtpReceiver"). */
 export interface ReceiverSlots {
@@ -73,8 +74,7 @@ export class RTCRtpReceiver {
       this.#s.jitterBufferTarget = null;
       return;
     }
-    const value = Number(target);
-    if (!Number.isFinite(value)) throw new TypeError('jitterBufferTarget must be a finite number');
+    const value = toRestrictedDouble(target, 'jitterBufferTarget');
     if (value < 0 || value > 4000) throw new RangeError('jitterBufferTarget must be in [0, 4000]');
     this.#s.jitterBufferTarget = value;
   }

@@ -17,6 +17,7 @@ import { MediaStreamTrack } from './MediaStreamTrack.js';
 import type { RTCDtlsTransport } from './RTCDtlsTransport.js';
 import type { RTCStatsReport } from './RTCStatsReport.js';
 import { queueTaskWith } from './task-queue.js';
+import { toInterface, toNullable } from './webidl.js';
 
 export interface RTCRtpEncodingParameters {
   rid?: string;
@@ -200,10 +201,13 @@ export class RTCRtpSender {
     return result;
   }
 
-  replaceTrack(withTrack: MediaStreamTrack | null): Promise<void> {
+  replaceTrack(track: MediaStreamTrack | null): Promise<void> {
     const sender = this.#s;
-    if (withTrack !== null && !(withTrack instanceof MediaStreamTrack)) {
-      return Promise.reject(new TypeError('withTrack is not a MediaStreamTrack'));
+    let withTrack: MediaStreamTrack | null;
+    try {
+      withTrack = toNullable(track, (v) => toInterface(v, MediaStreamTrack, 'withTrack'));
+    } catch (e) {
+      return Promise.reject(e);
     }
     if (withTrack !== null && withTrack.kind !== sender.kind) {
       return Promise.reject(new TypeError('The track kind differs from the transceiver kind'));
@@ -225,9 +229,7 @@ export class RTCRtpSender {
     const sender = this.#s;
     if (sender.link.isClosed)
       throw domError('InvalidStateError', 'The RTCPeerConnection is closed');
-    for (const stream of streams) {
-      if (!(stream instanceof MediaStream)) throw new TypeError('Argument is not a MediaStream');
-    }
+    for (const stream of streams) toInterface(stream, MediaStream, "setStreams' stream");
     sender.associatedMediaStreamIds = uniqueIds(streams);
     sender.link.updateNegotiationNeeded();
   }

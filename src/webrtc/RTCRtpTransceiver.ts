@@ -14,6 +14,16 @@ import { domError } from './dom-errors.js';
 import { endTrack } from './MediaStreamTrack.js';
 import { type RTCRtpReceiver, receiverSlots } from './RTCRtpReceiver.js';
 import type { RTCRtpSender } from './RTCRtpSender.js';
+import {
+  toDictionary,
+  toDOMString,
+  toEnumAttribute,
+  toOptional,
+  toRequired,
+  toSequence,
+  toUnsignedLong,
+  toUnsignedShort,
+} from './webidl.js';
 
 export type RTCRtpTransceiverDirection =
   | 'sendrecv'
@@ -22,17 +32,13 @@ export type RTCRtpTransceiverDirection =
   | 'inactive'
   | 'stopped';
 
-const directions: ReadonlySet<string> = new Set([
+export const transceiverDirections: readonly RTCRtpTransceiverDirection[] = [
   'sendrecv',
   'sendonly',
   'recvonly',
   'inactive',
   'stopped',
-]);
-
-export function isTransceiverDirection(value: unknown): value is RTCRtpTransceiverDirection {
-  return typeof value === 'string' && directions.has(value);
-}
+];
 
 /** The internal slots of a transceiver ("create an RTCRtpTransceiver") and JSEP's own state. */
 export interface TransceiverSlots {
@@ -96,12 +102,12 @@ export class RTCRtpTransceiver {
 
   set direction(newDirection: RTCRtpTransceiverDirection) {
     const t = this.#s;
-    // WebIDL: an enum attribute ignores values outside the enumeration.
-    if (!isTransceiverDirection(newDirection)) return;
+    const direction = toEnumAttribute(newDirection, transceiverDirections);
+    if (direction === undefined) return;
     if (t.stopping) throw domError('InvalidStateError', 'The transceiver is stopping');
-    if (newDirection === t.direction) return;
-    if (newDirection === 'stopped') throw new TypeError("direction cannot be set to 'stopped'");
-    t.direction = newDirection;
+    if (direction === t.direction) return;
+    if (direction === 'stopped') throw new TypeError("direction cannot be set to 'stopped'");
+    t.direction = direction;
     t.link.updateNegotiationNeeded();
   }
 
@@ -119,10 +125,7 @@ export class RTCRtpTransceiver {
 
   setCodecPreferences(codecs: RtpCodec[]): void {
     const t = this.#s;
-    if (codecs === null || typeof codecs !== 'object' || !(Symbol.iterator in codecs)) {
-      throw new TypeError('codecs is not a sequence');
-    }
-    const list = [...codecs].map(toRtpCodec);
+    const list = toSequence(codecs, 'codecs').map(toRtpCodec);
     if (list.length === 0) {
       t.preferredCodecs = [];
       return;
@@ -152,16 +155,16 @@ export class RTCRtpTransceiver {
   }
 }
 
-/** WebIDL conversion of an RTCRtpCodec dictionary. */
+/** WebIDL conversion of an RTCRtpCodec dictionary, its members in lexicographic order. */
 function toRtpCodec(value: unknown): RtpCodec {
-  if (value === null || typeof value !== 'object') throw new TypeError('A codec is not an object');
-  const v = value as Record<string, unknown>;
-  if (v.mimeType === undefined || v.clockRate === undefined) {
-    throw new TypeError('A codec lacks mimeType or clockRate');
-  }
-  const codec: RtpCodec = { mimeType: String(v.mimeType), clockRate: Number(v.clockRate) >>> 0 };
-  if (v.channels !== undefined) codec.channels = Number(v.channels) & 0xffff;
-  if (v.sdpFmtpLine !== undefined) codec.sdpFmtpLine = String(v.sdpFmtpLine);
+  const v = toDictionary(value, 'RTCRtpCodec');
+  const channels = toOptional(v.channels, undefined, toUnsignedShort);
+  const clockRate = toRequired(v.clockRate, toUnsignedLong, 'clockRate');
+  const mimeType = toRequired(v.mimeType, toDOMString, 'mimeType');
+  const sdpFmtpLine = toOptional(v.sdpFmtpLine, undefined, toDOMString);
+  const codec: RtpCodec = { mimeType, clockRate };
+  if (channels !== undefined) codec.channels = channels;
+  if (sdpFmtpLine !== undefined) codec.sdpFmtpLine = sdpFmtpLine;
   return codec;
 }
 

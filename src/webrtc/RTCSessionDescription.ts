@@ -4,8 +4,8 @@
  */
 
 import type { SdpError } from '../sdp/error.js';
-import { toDictionary, toDOMString, toEnum } from './configuration.js';
 import { RTCError } from './RTCError.js';
+import { requireArguments, toDictionary, toDOMString, toEnum, toRequired } from './webidl.js';
 
 export type RTCSdpType = 'offer' | 'pranswer' | 'answer' | 'rollback';
 
@@ -21,19 +21,12 @@ export class RTCSessionDescription {
   readonly #sdp: string;
 
   constructor(descriptionInitDict: RTCSessionDescriptionInit) {
-    if (arguments.length < 1) {
-      throw new TypeError(
-        "Failed to construct 'RTCSessionDescription': 1 argument required, but only 0 present.",
-      );
-    }
-    // RTCSessionDescriptionInit: required RTCSdpType type; DOMString sdp = "".
+    requireArguments(arguments.length, 1, "Failed to construct 'RTCSessionDescription'");
+    // RTCSessionDescriptionInit: DOMString sdp = ""; required RTCSdpType type.
     const dict = toDictionary(descriptionInitDict, 'RTCSessionDescriptionInit');
     const sdp = dict.sdp;
     this.#sdp = sdp === undefined ? '' : toDOMString(sdp);
-    if (dict.type === undefined) {
-      throw new TypeError("RTCSessionDescriptionInit: required member 'type' is undefined");
-    }
-    this.#type = toEnum(dict.type, sdpTypes, 'RTCSdpType');
+    this.#type = toRequired(dict.type, (v) => toEnum(v, sdpTypes, 'RTCSdpType'), 'type');
   }
 
   get type(): RTCSdpType {

@@ -7,6 +7,17 @@
  * ICE and TURN layers, or throw the exception the spec names.
  */
 
+import {
+  isIterableObject,
+  toDictionary,
+  toDOMString,
+  toEnforcedUnsigned,
+  toEnum,
+  toOptional,
+  toSequence,
+  toUSVString,
+} from './webidl.js';
+
 export type RTCIceTransportPolicy = 'relay' | 'all';
 export type RTCBundlePolicy = 'balanced' | 'max-compat' | 'max-bundle';
 /**
@@ -247,22 +258,22 @@ function checkTurnCredentials(
  */
 function convertConfiguration(init: unknown): Configuration {
   const dict = toDictionary(init, 'RTCConfiguration');
-  const bundlePolicy = optional(dict.bundlePolicy, 'balanced', (v) =>
+  const bundlePolicy = toOptional(dict.bundlePolicy, 'balanced', (v) =>
     toEnum(v, bundlePolicies, 'RTCBundlePolicy'),
   );
-  const certificates = optional(dict.certificates, [], (v) =>
+  const certificates = toOptional(dict.certificates, [], (v) =>
     toSequence(v, 'certificates').map(toCertificate),
   );
-  const iceCandidatePoolSize = optional(dict.iceCandidatePoolSize, 0, (v) =>
-    toOctetEnforceRange(v, 'iceCandidatePoolSize'),
+  const iceCandidatePoolSize = toOptional(dict.iceCandidatePoolSize, 0, (v) =>
+    toEnforcedUnsigned(v, 255, 'iceCandidatePoolSize'),
   );
-  const iceServers = optional(dict.iceServers, [], (v) =>
+  const iceServers = toOptional(dict.iceServers, [], (v) =>
     toSequence(v, 'iceServers').map(convertIceServer),
   );
-  const iceTransportPolicy = optional(dict.iceTransportPolicy, 'all', (v) =>
+  const iceTransportPolicy = toOptional(dict.iceTransportPolicy, 'all', (v) =>
     toEnum(v, iceTransportPolicies, 'RTCIceTransportPolicy'),
   );
-  const rtcpMuxPolicy = optional(dict.rtcpMuxPolicy, 'require', (v) =>
+  const rtcpMuxPolicy = toOptional(dict.rtcpMuxPolicy, 'require', (v) =>
     toEnum(v, rtcpMuxPolicies, 'RTCRtcpMuxPolicy'),
   );
   return {
@@ -273,11 +284,6 @@ function convertConfiguration(init: unknown): Configuration {
     certificates,
     iceCandidatePoolSize,
   };
-}
-
-/** An optional dictionary member: its default when undefined, else converted. */
-function optional<T>(value: unknown, fallback: T, convert: (v: unknown) => T): T {
-  return value === undefined ? fallback : convert(value);
 }
 
 /** RTCCertificate is recognized by its `expires` until the class is there to check. */
@@ -294,85 +300,16 @@ function toCertificate(value: unknown): CertificateLike {
 
 function convertIceServer(value: unknown): Configuration['iceServers'][number] {
   const dict = toDictionary(value, 'RTCIceServer');
-  const credential = optional(dict.credential, undefined, toDOMString);
+  const credential = toOptional(dict.credential, undefined, toDOMString);
   const urls = dict.urls;
   if (urls === undefined) throw new TypeError("RTCIceServer: required member 'urls' is undefined");
   // (USVString or sequence<USVString>): an iterable object is a sequence, anything else a string.
   const list = isIterableObject(urls)
     ? toSequence(urls, 'urls').map(toUSVString)
     : [toUSVString(urls)];
-  const username = optional(dict.username, undefined, toDOMString);
+  const username = toOptional(dict.username, undefined, toDOMString);
   const server: Configuration['iceServers'][number] = { urls: list };
   if (username !== undefined) server.username = username;
   if (credential !== undefined) server.credential = credential;
   return server;
-}
-
-// WebIDL conversions (https://webidl.spec.whatwg.org/#es-type-mapping) used by the
-// W3C objects here.
-
-/** A dictionary: undefined and null are empty; anything else must be an object. */
-export function toDictionary(value: unknown, name: string): Record<string, unknown> {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' && typeof value !== 'function') {
-    throw new TypeError(`${name} must be an object`);
-  }
-  return value as Record<string, unknown>;
-}
-
-/** DOMString: ECMAScript ToString, which throws TypeError for a Symbol. */
-export function toDOMString(value: unknown): string {
-  if (typeof value === 'symbol') throw new TypeError('cannot convert a Symbol to a string');
-  return `${value}`;
-}
-
-/** USVString: a DOMString with lone surrogates replaced by U+FFFD. */
-export function toUSVString(value: unknown): string {
-  return toDOMString(value).replace(
-    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
-    '\uFFFD',
-  );
-}
-
-/** An enumeration value: the string must be one of `values`. */
-export function toEnum<T extends string>(value: unknown, values: readonly T[], name: string): T {
-  const s = toDOMString(value);
-  if (!(values as readonly string[]).includes(s)) {
-    throw new TypeError(`'${s}' is not a valid value for enumeration ${name}`);
-  }
-  return s as T;
-}
-
-/** `unsigned short`: ToNumber, then modulo 2^16 (no [EnforceRange]). */
-export function toUnsignedShort(value: unknown): number {
-  const n = Math.trunc(toNumber(value));
-  return Number.isFinite(n) ? ((n % 65536) + 65536) % 65536 : 0;
-}
-
-/** `[EnforceRange] octet`. */
-function toOctetEnforceRange(value: unknown, name: string): number {
-  const n = toNumber(value);
-  if (!Number.isFinite(n)) throw new TypeError(`${name} must be a finite number`);
-  const t = Math.trunc(n);
-  if (t < 0 || t > 255) throw new TypeError(`${name} must be 0-255`);
-  return t;
-}
-
-/** ECMAScript ToNumber, which throws TypeError for a Symbol or a BigInt. */
-function toNumber(value: unknown): number {
-  return +(value as number);
-}
-
-function isIterableObject(value: unknown): value is Iterable<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as Record<symbol, unknown>)[Symbol.iterator] === 'function'
-  );
-}
-
-/** A sequence: an iterable object (not a string), read to the end. */
-function toSequence(value: unknown, name: string): unknown[] {
-  if (!isIterableObject(value)) throw new TypeError(`${name} must be a sequence`);
-  return [...value];
 }

@@ -1,8 +1,10 @@
 /**
  * The events RTCPeerConnection fires (W3C webrtc-pc "Event summary"):
  * RTCPeerConnectionIceEvent, RTCPeerConnectionIceErrorEvent, RTCTrackEvent, and
- * RTCDataChannelEvent (which lives with RTCDataChannel and is re-exported here). Each constructor converts its init dictionary as WebIDL does:
- * required members and interface types are checked, numbers and strings converted.
+ * RTCDataChannelEvent (which lives with RTCDataChannel and is re-exported here). Each
+ * constructor converts its init dictionary as WebIDL does: required members and interface
+ * types are checked, numbers and strings converted, each member read once in
+ * lexicographic order.
  */
 import type { EventInit } from './event-handler.js';
 import { MediaStream } from './MediaStream.js';
@@ -10,37 +12,20 @@ import { MediaStreamTrack } from './MediaStreamTrack.js';
 import { RTCIceCandidate } from './RTCIceCandidate.js';
 import { RTCRtpReceiver } from './RTCRtpReceiver.js';
 import { RTCRtpTransceiver } from './RTCRtpTransceiver.js';
-
-/** WebIDL dictionary conversion: undefined and null are an empty dictionary. */
-function dictionary(value: unknown, what: string): Record<string, unknown> {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' && typeof value !== 'function') {
-    throw new TypeError(`Failed to construct '${what}': the init argument is not an object.`);
-  }
-  return value as Record<string, unknown>;
-}
-
-function requireArguments(count: number, what: string, needed: number): void {
-  if (count < needed) {
-    throw new TypeError(
-      `Failed to construct '${what}': ${needed} arguments required, but only ${count} present.`,
-    );
-  }
-}
-
-/** WebIDL `unsigned short`. */
-function unsignedShort(value: unknown): number {
-  const n = Math.trunc(Number(value));
-  return Number.isFinite(n) ? ((n % 65536) + 65536) % 65536 : 0;
-}
-
-function eventInit(d: Record<string, unknown>): EventInit {
-  return {
-    bubbles: Boolean(d.bubbles),
-    cancelable: Boolean(d.cancelable),
-    composed: Boolean(d.composed),
-  };
-}
+import {
+  requireArguments,
+  toDictionary,
+  toDOMString,
+  toEventInit,
+  toInterface,
+  toNullable,
+  toOptional,
+  toRequired,
+  toRequiredInterface,
+  toSequence,
+  toUnsignedShort,
+  toUSVString,
+} from './webidl.js';
 
 export interface RTCPeerConnectionIceEventInit extends EventInit {
   candidate?: RTCIceCandidate | null;
@@ -52,17 +37,14 @@ export class RTCPeerConnectionIceEvent extends Event {
   readonly #url: string | null;
 
   constructor(type: string, eventInitDict?: RTCPeerConnectionIceEventInit) {
-    requireArguments(arguments.length, 'RTCPeerConnectionIceEvent', 1);
-    const d = dictionary(eventInitDict, 'RTCPeerConnectionIceEvent');
-    const candidate = d.candidate ?? null;
-    if (candidate !== null && !(candidate instanceof RTCIceCandidate)) {
-      throw new TypeError(
-        "Failed to construct 'RTCPeerConnectionIceEvent': member candidate is not of type 'RTCIceCandidate'.",
-      );
-    }
-    super(type, eventInit(d));
+    requireArguments(arguments.length, 1, "Failed to construct 'RTCPeerConnectionIceEvent'");
+    const d = toDictionary(eventInitDict, 'RTCPeerConnectionIceEventInit');
+    const init = toEventInit(d);
+    const candidate = toNullable(d.candidate, (v) => toInterface(v, RTCIceCandidate, 'candidate'));
+    const url = toNullable(d.url, toDOMString);
+    super(type, init);
     this.#candidate = candidate;
-    this.#url = d.url === undefined || d.url === null ? null : String(d.url);
+    this.#url = url;
   }
 
   get candidate(): RTCIceCandidate | null {
@@ -91,19 +73,20 @@ export class RTCPeerConnectionIceErrorEvent extends Event {
   readonly #errorText: string;
 
   constructor(type: string, eventInitDict: RTCPeerConnectionIceErrorEventInit) {
-    requireArguments(arguments.length, 'RTCPeerConnectionIceErrorEvent', 2);
-    const d = dictionary(eventInitDict, 'RTCPeerConnectionIceErrorEvent');
-    if (d.errorCode === undefined) {
-      throw new TypeError(
-        "Failed to construct 'RTCPeerConnectionIceErrorEvent': required member errorCode is undefined.",
-      );
-    }
-    super(type, eventInit(d));
-    this.#address = d.address === undefined || d.address === null ? null : String(d.address);
-    this.#port = d.port === undefined || d.port === null ? null : unsignedShort(d.port);
-    this.#url = d.url === undefined ? '' : String(d.url);
-    this.#errorCode = unsignedShort(d.errorCode);
-    this.#errorText = d.errorText === undefined ? '' : String(d.errorText);
+    requireArguments(arguments.length, 2, "Failed to construct 'RTCPeerConnectionIceErrorEvent'");
+    const d = toDictionary(eventInitDict, 'RTCPeerConnectionIceErrorEventInit');
+    const init = toEventInit(d);
+    const address = toNullable(d.address, toDOMString);
+    const errorCode = toRequired(d.errorCode, toUnsignedShort, 'errorCode');
+    const errorText = toOptional(d.errorText, '', toUSVString);
+    const port = toNullable(d.port, toUnsignedShort);
+    const url = toOptional(d.url, '', toUSVString);
+    super(type, init);
+    this.#address = address;
+    this.#port = port;
+    this.#url = url;
+    this.#errorCode = errorCode;
+    this.#errorText = errorText;
   }
 
   get address(): string | null {
@@ -137,47 +120,20 @@ export class RTCTrackEvent extends Event {
   readonly #transceiver: RTCRtpTransceiver;
 
   constructor(type: string, eventInitDict: RTCTrackEventInit) {
-    requireArguments(arguments.length, 'RTCTrackEvent', 2);
-    const d = dictionary(eventInitDict, 'RTCTrackEvent');
-    const member = (name: string, value: unknown, cls: Function, typeName: string) => {
-      if (value === undefined) {
-        throw new TypeError(
-          `Failed to construct 'RTCTrackEvent': required member ${name} is undefined.`,
-        );
-      }
-      if (!(value instanceof cls)) {
-        throw new TypeError(
-          `Failed to construct 'RTCTrackEvent': member ${name} is not of type '${typeName}'.`,
-        );
-      }
-    };
-    member('receiver', d.receiver, RTCRtpReceiver, 'RTCRtpReceiver');
-    member('track', d.track, MediaStreamTrack, 'MediaStreamTrack');
-    member('transceiver', d.transceiver, RTCRtpTransceiver, 'RTCRtpTransceiver');
-    let streams: MediaStream[] = [];
-    if (d.streams !== undefined) {
-      if (
-        d.streams === null ||
-        typeof (d.streams as Iterable<unknown>)[Symbol.iterator] !== 'function'
-      ) {
-        throw new TypeError(
-          "Failed to construct 'RTCTrackEvent': member streams is not a sequence.",
-        );
-      }
-      streams = [...(d.streams as Iterable<unknown>)].map((s) => {
-        if (!(s instanceof MediaStream)) {
-          throw new TypeError(
-            "Failed to construct 'RTCTrackEvent': a stream is not of type 'MediaStream'.",
-          );
-        }
-        return s;
-      });
-    }
-    super(type, eventInit(d));
-    this.#receiver = d.receiver as RTCRtpReceiver;
-    this.#track = d.track as MediaStreamTrack;
+    requireArguments(arguments.length, 2, "Failed to construct 'RTCTrackEvent'");
+    const d = toDictionary(eventInitDict, 'RTCTrackEventInit');
+    const init = toEventInit(d);
+    const receiver = toRequiredInterface(d.receiver, RTCRtpReceiver, 'receiver');
+    const streams = toOptional(d.streams, [], (v) =>
+      toSequence(v, 'streams').map((s) => toInterface(s, MediaStream, 'a stream')),
+    );
+    const track = toRequiredInterface(d.track, MediaStreamTrack, 'track');
+    const transceiver = toRequiredInterface(d.transceiver, RTCRtpTransceiver, 'transceiver');
+    super(type, init);
+    this.#receiver = receiver;
+    this.#track = track;
     this.#streams = Object.freeze(streams);
-    this.#transceiver = d.transceiver as RTCRtpTransceiver;
+    this.#transceiver = transceiver;
   }
 
   get receiver(): RTCRtpReceiver {
