@@ -26,7 +26,9 @@ test('a peer gone silent before nomination completes: failed stays failed', () =
   const before = a.stateTimes.length;
   const selected = a.agent.selectedPair;
   net.advance(90_000);
-  const after = a.stateTimes.slice(before).map(([state, at]) => `${state}@${Math.round((at - killed) / 1000)}`);
+  const after = a.stateTimes
+    .slice(before)
+    .map(([state, at]) => `${state}@${Math.round((at - killed) / 1000)}`);
   assert.deepEqual(after, ['disconnected@6', 'failed@30']);
   assert.equal(a.agent.state, 'failed');
   assert.equal(a.agent.selectedPair, selected);
