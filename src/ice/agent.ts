@@ -458,7 +458,7 @@ export class IceAgent implements Timed {
       return;
     }
     // A new remote ufrag is an ICE restart by the peer (RFC 8445 §9).
-    if (this.#remote) this.#resetSession();
+    if (this.#remote) this.#resetSession(true);
     this.#remote = { ...parameters, key };
     this.#pacStart ??= now;
     // Candidates trickled before the credentials may belong to another generation.
@@ -515,16 +515,23 @@ export class IceAgent implements Timed {
 
   /**
    * New local credentials and a fresh session; the previous selected pair keeps carrying
-   * data (and answering consent with the old credentials) until a new pair is nominated.
-   * Gathering starts again with the next gather() call.
+   * data (and answering consent with the old credentials) until a new pair is nominated;
+   * with `relayOnly`, only if its local candidate is relayed. Gathering starts again with
+   * the next gather() call.
    */
-  restart(now: number, parameters: IceParameters = generateIceParameters()): void {
+  restart(
+    now: number,
+    parameters: IceParameters = generateIceParameters(),
+    options: { relayOnly?: boolean } = {},
+  ): void {
     this.#enter(now);
     if (this.#closed) throw new DOMException('the ICE agent is closed', 'InvalidStateError');
     this.#local = parameters;
     this.#localKey = shortTermKey(parameters.password);
     this.#remote = undefined;
-    this.#resetSession();
+    // A restart for the relay policy (W3C iceTransportPolicy 'relay') keeps no pair that
+    // would go on sending from a host or server-reflexive candidate.
+    this.#resetSession(!options.relayOnly || this.#selected?.local.candidate.type === 'relay');
     this.#hostByBase.clear();
     this.#localCandidates = [];
     this.#gatherQueue = [];
@@ -1317,11 +1324,11 @@ export class IceAgent implements Timed {
   }
 
   /** Flushes the session for a restart (ours or the peer's); the selected pair may stay (§9, §12.1). */
-  #resetSession(): void {
+  #resetSession(keepSelected: boolean): void {
     for (const pair of [...this.#checklist.pairs, ...this.#validPairs])
       if (pair.transactionId) this.#transactions.remove(pair.transactionId);
     this.#generation++;
-    if (this.#selected === undefined || this.#consentLost) {
+    if (!keepSelected || this.#selected === undefined || this.#consentLost) {
       this.#endPreviousGeneration();
       this.#selected = undefined;
       this.#consent = undefined;

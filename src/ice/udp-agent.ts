@@ -191,7 +191,7 @@ export class UdpIceAgent {
   /** New local credentials; call gather() to gather for them. */
   restart(parameters?: IceParameters): void {
     this.#endWaiting = false;
-    this.agent.restart(now(), parameters);
+    this.agent.restart(now(), parameters, { relayOnly: this.#relayOnly() });
     this.#arm();
   }
 

@@ -141,3 +141,31 @@ test('restart: data on any old-generation pair is received until a new pair is s
   assert.ok(exchange(net, a, b, 'after'));
   assert.ok(exchange(net, b, a, 'after, back'));
 });
+
+test('a restart under the relay policy keeps no selected pair but a relayed one', () => {
+  const net = new SimNetwork({ delay: 10 });
+  const a = simPeer(net, ['10.0.0.1'], { role: 'controlling' });
+  const b = simPeer(net, ['10.0.0.2'], { role: 'controlled' });
+  gatherAll(net, a, b);
+  connect(net, a, b);
+  assert.ok(
+    net.run({ until: () => a.agent.state === 'completed' && b.agent.state === 'completed' }),
+  );
+  a.signal = undefined;
+  b.signal = undefined;
+  // The application now wants relayed candidates only; there is no TURN server.
+  a.agent.restart(net.now, undefined, { relayOnly: true });
+  assert.equal(a.agent.selectedPair, undefined);
+  assert.equal(exchange(net, a, b, 'host pair gone'), false);
+  a.agent.gather([], net.now);
+  b.agent.setRemoteParameters(a.agent.localParameters, net.now);
+  b.agent.endOfRemoteCandidates(net.now);
+  a.agent.setRemoteParameters(b.agent.localParameters, net.now);
+  for (const candidate of b.gathered) a.agent.addRemoteCandidate(candidate, net.now);
+  a.agent.endOfRemoteCandidates(net.now);
+  // Nothing to check from: failed at once (RFC 8863 §3.1 needs no PAC timer then).
+  assert.equal(a.agent.state, 'failed');
+  // B's old pair loses consent: A no longer answers for it.
+  net.advance(35_000);
+  assert.equal(b.agent.state, 'failed');
+});
