@@ -26,12 +26,16 @@ export interface CoturnOptions {
   username?: string;
   password?: string;
   realm?: string;
-  /** More turnserver flags (--stale-nonce=1, --alternate-server ..., --max-allocate-lifetime ...). */
+  /** More turnserver flags (--stale-nonce=1, --alternate-server ..., -v). */
   args?: string[];
+  /** Run in this network namespace (ip netns exec), listening and relaying on `ip`. */
+  netns?: string;
+  /** The address to listen and relay on (127.0.0.1). */
+  ip?: string;
 }
 
 export interface Coturn {
-  readonly host: '127.0.0.1';
+  readonly host: string;
   /** UDP and TCP listening port. */
   readonly port: number;
   /** TLS listening port. */
@@ -119,6 +123,8 @@ export async function startCoturn(t: TestContext, options: CoturnOptions = {}): 
       cert,
       key,
       args: options.args ?? [],
+      netns: options.netns,
+      ip: options.ip ?? '127.0.0.1',
     });
     if (coturn) {
       t.after(() => coturn.stop());
@@ -139,18 +145,22 @@ interface LaunchOptions {
   cert: string;
   key: string;
   args: string[];
+  netns: string | undefined;
+  ip: string;
 }
 
 async function launch(binary: string, o: LaunchOptions): Promise<Coturn | undefined> {
   const dir = mkdtempSync(join(tmpdir(), 'purertc-coturn-run-'));
+  const command = o.netns ? ['ip', 'netns', 'exec', o.netns, binary] : [binary];
   const child = spawn(
-    binary,
+    command[0]!,
     [
+      ...command.slice(1),
       '-n', // no configuration file
       '--listening-ip',
-      '127.0.0.1',
+      o.ip,
       '--relay-ip',
-      '127.0.0.1',
+      o.ip,
       '--listening-port',
       String(o.port),
       '--tls-listening-port',
@@ -204,15 +214,17 @@ async function launch(binary: string, o: LaunchOptions): Promise<Coturn | undefi
     running.delete(child);
     rmSync(dir, { recursive: true, force: true });
   };
-  const ready = async () =>
-    (await answers(o.port, 5000)) && (await listens(o.port)) && (await listens(o.tlsPort));
+  const ready = o.netns
+    ? () => answersIn(o.netns!, o.ip, o.port, 5000)
+    : async () =>
+        (await answers(o.port, 5000)) && (await listens(o.port)) && (await listens(o.tlsPort));
   if (!(await Promise.race([ready(), exited.then(() => false)]))) {
     await stop();
     if (/[Cc]annot bind|Address already in use/.test(output)) return undefined;
     throw new Error(`coturn did not start:\n${output}`);
   }
   return {
-    host: '127.0.0.1',
+    host: o.ip,
     port: o.port,
     tlsPort: o.tlsPort,
     minPort: o.minPort,
@@ -225,8 +237,8 @@ async function launch(binary: string, o: LaunchOptions): Promise<Coturn | undefi
       const secure = transport === 'tls';
       const port = secure ? o.tlsPort : o.port;
       return {
-        url: `${secure ? 'turns' : 'turn'}:127.0.0.1:${port}?transport=${secure ? 'tcp' : transport}`,
-        host: '127.0.0.1',
+        url: `${secure ? 'turns' : 'turn'}:${o.ip}:${port}?transport=${secure ? 'tcp' : transport}`,
+        host: o.ip,
         port,
         transport: secure ? 'tcp' : transport,
         secure,
@@ -257,6 +269,28 @@ function answers(port: number, timeout: number): Promise<boolean> {
     socket.on('message', () => done(true));
     socket.on('error', () => {}); // ECONNREFUSED until it listens
     socket.bind(0, '127.0.0.1');
+  });
+}
+
+/** answers() from inside a network namespace, by a node process run there. */
+function answersIn(netns: string, ip: string, port: number, timeout: number): Promise<boolean> {
+  const probe = `
+    const socket = require('node:dgram').createSocket('udp4');
+    const request = Buffer.alloc(20);
+    request.writeUInt16BE(0x0001, 0);
+    request.writeUInt32BE(0x2112a442, 4);
+    require('node:crypto').randomFillSync(request, 8);
+    socket.on('message', () => process.exit(0));
+    socket.on('error', () => {});
+    setInterval(() => socket.send(request, ${port}, '${ip}'), 50);
+    setTimeout(() => process.exit(1), ${timeout});
+  `;
+  return new Promise((resolve) => {
+    const child = spawn('ip', ['netns', 'exec', netns, process.execPath, '-e', probe], {
+      stdio: 'ignore',
+    });
+    child.on('exit', (code) => resolve(code === 0));
+    child.on('error', () => resolve(false));
   });
 }
 
