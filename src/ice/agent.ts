@@ -1298,15 +1298,16 @@ export class IceAgent implements Timed {
         this.#remoteEndOfCandidates;
       return completed ? 'completed' : 'connected';
     }
-    if (this.#remoteCandidates.length === 0) return 'new';
-    if (!this.#remote || this.#checklist.pending) return 'checking';
-    // Every pair failed, or none could be formed.
-    if (this.#remoteEndOfCandidates && this.#gatheringState === 'complete') {
+    const none = this.#remoteCandidates.length === 0;
+    if (!none && (!this.#remote || this.#checklist.pending)) return 'checking';
+    // Every pair failed, none could be formed, or the peer had no candidate at all.
+    if (this.#remote && this.#remoteEndOfCandidates && this.#gatheringState === 'complete') {
       // RFC 8863: not before the PAC timer, unless there was nothing to check from.
-      if (!this.#pacExpired && this.#localCandidates.length > 0) return 'checking';
+      if (!this.#pacExpired && this.#localCandidates.length > 0) return none ? 'new' : 'checking';
       this.#failed = true;
       return 'failed';
     }
+    if (none) return 'new';
     // W3C: all existing pairs failed, but more candidates may come.
     return this.#checklist.pairs.length > 0 ? 'disconnected' : 'checking';
   }

@@ -160,3 +160,17 @@ test('all checks failed without end-of-candidates: disconnected, waiting for mor
   a.agent.addRemoteCandidate(b2.gathered[0]!, net.now);
   assert.ok(net.run({ until: () => a.agent.state === 'connected', timeout: 5000 }));
 });
+
+test('no remote candidate at all, then end-of-candidates: failed once the PAC timer expires', () => {
+  const net = new SimNetwork({ delay: 10 });
+  const a = simPeer(net, ['10.0.0.1'], { role: 'controlled' });
+  gatherAll(net, a);
+  // The peer (relay-only, without a TURN server) has nothing to offer and says so.
+  a.agent.setRemoteParameters({ usernameFragment: 'peer', password: 'p'.repeat(22) }, net.now);
+  a.agent.endOfRemoteCandidates(net.now);
+  net.advance(30_000);
+  assert.equal(a.agent.state, 'new', 'a peer-reflexive candidate may still check in (RFC 8863)');
+  assert.ok(net.run({ until: () => a.agent.state === 'failed', timeout: 60_000 }));
+  assert.equal(net.now, 39_500);
+  assert.deepEqual(a.states, ['failed']);
+});
