@@ -44,6 +44,7 @@ function agentIn(t: TestContext, ns: string, config: UdpIceAgentOptions): Child 
   t.after(() => {
     child.kill('SIGKILL');
   });
+  child.stdin!.on('error', () => {}); // a child that has exited takes no more lines
   const messages: Message[] = [];
   createInterface({ input: child.stdout! }).on('line', (line) => messages.push(JSON.parse(line)));
   return {
@@ -73,7 +74,7 @@ test(
       15_000,
     );
     // Signalling: parameters, then every candidate as it comes.
-    let forwarded = [0, 0];
+    const forwarded = [0, 0];
     const relay = setInterval(() => {
       for (const [i, from, to] of [
         [0, a, b],
@@ -115,7 +116,7 @@ test(
     await until('data both ways', () => a.of('data').length > 0 && b.of('data').length > 0, 5000);
     assert.equal(b.of('data')[0]!.text, 'across the NATs');
     assert.equal(a.of('data')[0]!.text, 'and back');
-    forwarded = [0, 0];
+    clearInterval(relay);
     a.send({ type: 'close' });
     b.send({ type: 'close' });
   },
