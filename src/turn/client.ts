@@ -167,6 +167,9 @@ export class TurnClient implements Timed {
   readonly #channels = new Map<number, ChannelBinding>();
   #nextChannel = 0x4000;
   #queuedBytes = 0;
+  /** Permissions asked for but not requested yet, and since when. */
+  #asked: Permission[] = [];
+  #askedAt = Number.POSITIVE_INFINITY;
   /** nextDeadline() is cached; anything that may move a deadline sets #dirty. */
   #deadline: number | undefined;
   #dirty = true;
@@ -252,17 +255,19 @@ export class TurnClient implements Timed {
     return this.#enqueue(permission, data, port, now);
   }
 
-  /** Installs permissions for these peer IPs ahead of data (ICE does before its checks), in as few requests as it can. */
+  /**
+   * Installs permissions for these peer IPs ahead of data (ICE does before its checks).
+   * Permissions asked for at the same time (this call, others, data to new peers) go out
+   * together, in as few CreatePermission requests as fit, at the next deadline (now).
+   */
   createPermissions(addresses: Iterable<string>, now: number): void {
     if (this.#state !== 'allocated') return;
-    const wanted = new Set<Permission>();
     for (const address of addresses) {
       const permission = this.#permissions.get(address) ?? this.#newPermission(address);
       if (permission === undefined || permission.requesting) continue;
       if (permission.state === 'installed' || permission.state === 'failed') continue;
-      wanted.add(permission);
+      this.#ask(permission, now);
     }
-    this.#requestPermissions([...wanted], now);
   }
 
   /**
@@ -366,6 +371,7 @@ export class TurnClient implements Timed {
     if (this.#state === 'closing') next = Math.min(next, this.#closeAt);
     if (this.#state === 'allocated') {
       if (!this.#refreshing) next = Math.min(next, this.#refreshAt);
+      next = Math.min(next, this.#askedAt);
       for (const permission of this.#permissions.values())
         next = Math.min(next, permission.deadline());
       for (const channel of this.#channels.values()) next = Math.min(next, channel.deadline());
@@ -383,6 +389,12 @@ export class TurnClient implements Timed {
     this.#transactions.handleTimeout(now);
     if (this.#state !== 'allocated') return;
     if (now >= this.#refreshAt) this.refresh(now);
+    if (now >= this.#askedAt) {
+      const asked = this.#asked.filter((p) => this.#permissions.get(p.address) === p);
+      this.#asked = [];
+      this.#askedAt = Number.POSITIVE_INFINITY;
+      this.#requestPermissions(asked, now);
+    }
     this.#maintainPermissions(now);
     this.#maintainChannels(now);
   }
@@ -669,6 +681,15 @@ export class TurnClient implements Timed {
     this.#request(this.#job(Method.Refresh, now, { lifetime: 0 }), now);
   }
 
+  /** Asks for a permission with the others asked for at the same time (see handleTimeout). */
+  #ask(permission: Permission, now: number): void {
+    permission.requesting = true;
+    if (permission.state !== 'installed') permission.state = 'pending';
+    this.#asked.push(permission);
+    if (this.#askedAt === Number.POSITIVE_INFINITY) this.#askedAt = now;
+    this.#dirty = true;
+  }
+
   #requestPermissions(permissions: Permission[], now: number): void {
     for (let i = 0; i < permissions.length; i += MAX_PEERS_PER_REQUEST) {
       const batch = permissions.slice(i, i + MAX_PEERS_PER_REQUEST);
@@ -736,7 +757,7 @@ export class TurnClient implements Timed {
   }
 
   #enqueue(permission: Permission, data: Uint8Array, port: number, now: number): boolean {
-    if (!permission.requesting) this.#requestPermissions([permission], now);
+    if (!permission.requesting) this.#ask(permission, now);
     if (
       permission.queuedBytes + data.length > this.#maxQueuedBytesPerPeer ||
       this.#queuedBytes + data.length > this.#maxQueuedBytes
@@ -762,6 +783,8 @@ export class TurnClient implements Timed {
   }
 
   #forgetPeers(): void {
+    this.#asked = [];
+    this.#askedAt = Number.POSITIVE_INFINITY;
     this.#permissions.clear();
     this.#channels.clear();
     this.#queuedBytes = 0;

@@ -41,6 +41,21 @@ test('createPermissions batches peers into one request; non-IP names are ignored
   assert.ok(h.server.hasPermission('2001:db8::1'));
 });
 
+test('permissions asked for at the same time, by several calls and by data, share one request', () => {
+  const h = harness();
+  allocated(h);
+  h.client.createPermissions(['198.51.100.1'], h.net.now);
+  h.client.createPermissions(['198.51.100.2'], h.net.now);
+  h.client.sendTo(Buffer.from('x'), '198.51.100.3', 1, h.net.now);
+  h.net.run({ timeout: 1000 });
+  const requests = requestsOf(h, Method.CreatePermission);
+  assert.equal(requests.length, 1);
+  assert.deepEqual(
+    requests[0]!.request.getAll(XorPeerAddress).map((p) => p.address),
+    ['198.51.100.1', '198.51.100.2', '198.51.100.3'],
+  );
+});
+
 test('a used permission is refreshed every 4 minutes, several together; an unused one expires', () => {
   const h = harness();
   allocated(h);
