@@ -147,12 +147,18 @@ export function createIceCandidate(init: RTCLocalIceCandidateInit): RTCIceCandid
   return new RTCIceCandidate(new Unchecked(init) as RTCLocalIceCandidateInit);
 }
 
-/** An RTCIceCandidate for a candidate of the ICE agent, with its candidate-attribute. */
+/**
+ * An RTCIceCandidate for a candidate of the ICE agent, with its candidate-attribute, and
+ * for a local relayed or server-reflexive one the TURN transport and the server's URL.
+ */
 export function iceCandidateFrom(
   candidate: Candidate,
   init: Omit<RTCLocalIceCandidateInit, 'candidate'> = {},
 ): RTCIceCandidate {
-  return createIceCandidate({ ...init, candidate: formatCandidate(candidate) });
+  const local: RTCLocalIceCandidateInit = { ...init, candidate: formatCandidate(candidate) };
+  if (candidate.relayProtocol !== undefined) local.relayProtocol = candidate.relayProtocol;
+  if (candidate.url !== undefined) local.url = candidate.url;
+  return createIceCandidate(local);
 }
 
 /** The candidate an RTCIceCandidate carries, as the ICE agent models it; null if none. */

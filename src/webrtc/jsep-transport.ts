@@ -27,6 +27,7 @@ import type { Candidate } from '../ice/candidate.js';
 import type { CandidatePair } from '../ice/pair.js';
 import { type StunServerUrl, UdpIceAgent } from '../ice/udp-agent.js';
 import { DeadlineTimer, now } from '../net/timer.js';
+import type { TurnServer } from '../turn/turn-socket.js';
 import { createDtlsTransport, type RTCDtlsTransport } from './RTCDtlsTransport.js';
 import { createIceTransport, iceTransportSlots, type RTCIceTransport } from './RTCIceTransport.js';
 
@@ -64,9 +65,11 @@ export interface TransportListener {
 
 export interface TransportOptions {
   stunServers: readonly StunServerUrl[];
+  /** The turn: and turns: servers of the configuration, for relayed candidates. */
+  turnServers: readonly TurnServer[];
   /**
-   * iceTransportPolicy 'relay' (read at each gathering, as a new policy applies from the
-   * next gathering phase): only relayed candidates, so none until TURN is there.
+   * iceTransportPolicy 'relay' (read at each gathering and restart, as a new policy
+   * applies from the next gathering phase): only relayed candidates.
    */
   relayOnly: () => boolean;
   /** The certificate, read when DTLS starts (it may be generated after the transport exists). */
@@ -145,6 +148,8 @@ export class JsepTransport {
     this.agent = new UdpIceAgent({
       localParameters: { usernameFragment: ufrag, password: pwd },
       stunServers: options.stunServers,
+      turnServers: options.turnServers,
+      relayOnly: options.relayOnly,
       onLocalCandidate: (c) => this.#listener.candidateGathered(this, c),
       // 'gathering' is reported when gathering is asked for (below), not once the
       // sockets are bound, so that every transport of a description starts together.
@@ -172,9 +177,7 @@ export class JsepTransport {
     if (this.closed || this.gathering) return;
     this.gathering = true;
     this.#listener.gatheringStateChanged(this, 'gathering');
-    // No relay without TURN: a relay-only generation gathers nothing and completes.
-    if (this.#options.relayOnly()) this.agent.agent.gather([], now());
-    else this.agent.gather().catch(() => {});
+    this.agent.gather().catch(() => {});
   }
 
   /**

@@ -246,5 +246,7 @@ function candidateStats(
   if (c.relatedAddress !== undefined) stats.relatedAddress = c.relatedAddress;
   if (c.relatedPort !== undefined) stats.relatedPort = c.relatedPort;
   if (c.tcpType !== undefined) stats.tcpType = c.tcpType;
+  if (c.relayProtocol !== undefined) stats.relayProtocol = c.relayProtocol;
+  if (c.url !== undefined) stats.url = c.url;
   return stats;
 }

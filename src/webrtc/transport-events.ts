@@ -18,6 +18,7 @@ import type { Candidate } from '../ice/candidate.js';
 import type { CandidatePair } from '../ice/pair.js';
 import type { StunServerUrl } from '../ice/udp-agent.js';
 import { parseCandidate } from '../sdp/candidate.js';
+import type { TurnServer } from '../turn/turn-socket.js';
 import { domError, rejectDom } from './dom-errors.js';
 import { RTCPeerConnectionIceErrorEvent, RTCPeerConnectionIceEvent } from './events.js';
 import { JsepTransport, newIceCredentials, type TransportListener } from './jsep-transport.js';
@@ -43,6 +44,17 @@ function stunServers(s: PeerConnectionSlots): StunServerUrl[] {
     .map((u) => ({ url: u.url, host: u.host, port: u.port }));
 }
 
+/** The TURN servers relayed candidates are allocated on (their credentials were checked). */
+function turnServers(s: PeerConnectionSlots): TurnServer[] {
+  return s.iceServers.flatMap((u) =>
+    (u.scheme === 'turn' || u.scheme === 'turns') &&
+    u.username !== undefined &&
+    u.credential !== undefined
+      ? [{ ...u, username: u.username, credential: u.credential }]
+      : [],
+  );
+}
+
 function newTransport(
   s: PeerConnectionSlots,
   mid: string,
@@ -53,6 +65,7 @@ function newTransport(
     listenerOf(s),
     {
       stunServers: stunServers(s),
+      turnServers: turnServers(s),
       relayOnly: () => s.configuration.iceTransportPolicy === 'relay',
       certificate: () => dtlsCertificateOf(s.certificates[0]!),
     },
