@@ -128,6 +128,9 @@ export class RTCPeerConnection extends EventTarget {
       get isClosed() {
         return s.isClosed;
       },
+      get connectionState() {
+        return s.connectionState;
+      },
       get cname() {
         return s.cname;
       },

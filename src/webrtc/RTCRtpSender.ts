@@ -14,6 +14,7 @@ import type { ConnectionLink } from './connection-link.js';
 import { domError, rejectDom } from './dom-errors.js';
 import { MediaStream } from './MediaStream.js';
 import { MediaStreamTrack } from './MediaStreamTrack.js';
+import { createDtmfSender, type RTCDTMFSender } from './RTCDTMFSender.js';
 import type { RTCDtlsTransport } from './RTCDtlsTransport.js';
 import type { RTCStatsReport } from './RTCStatsReport.js';
 import { queueTaskWith } from './task-queue.js';
@@ -87,6 +88,8 @@ export interface SenderSlots {
   /** The SSRC of the media stream, and of its rtx stream for video (RFC 4588). */
   readonly ssrc: number;
   readonly rtxSsrc: number | undefined;
+  /** [[Dtmf]]: an audio sender's RTCDTMFSender. */
+  dtmf: RTCDTMFSender | null;
 }
 
 let slotsOf: (sender: RTCRtpSender) => SenderSlots;
@@ -115,9 +118,8 @@ export class RTCRtpSender {
     return this.#s.senderTransport;
   }
 
-  /** DTMF is not implemented. */
-  get dtmf(): null {
-    return null;
+  get dtmf(): RTCDTMFSender | null {
+    return this.#s.dtmf;
   }
 
   static getCapabilities(kind: string): RTCRtpCapabilities | null {
@@ -256,7 +258,7 @@ export function createSender(
   sendEncodings: RTCRtpEncodingParameters[] | undefined,
   transceiver: { stopping: () => boolean; sending: () => boolean },
 ): RTCRtpSender {
-  return construct({
+  const slots: SenderSlots = {
     link,
     kind,
     senderTrack: track,
@@ -278,7 +280,22 @@ export function createSender(
     msidTrackId: track?.id ?? crypto.randomUUID(),
     ssrc: randomSsrc(),
     rtxSsrc: kind === 'video' ? randomSsrc() : undefined,
-  });
+    dtmf: null,
+  };
+  if (kind === 'audio') slots.dtmf = createDtmfSender({ canSend: () => canSendDtmf(slots) });
+  return construct(slots);
+}
+
+/** "Determine if DTMF can be sent". */
+function canSendDtmf(sender: SenderSlots): boolean {
+  return (
+    sender.link.connectionState === 'connected' &&
+    !sender.stopping() &&
+    sender.senderTrack !== null &&
+    sender.sending() &&
+    sender.sendEncodings[0]?.active !== false &&
+    sender.sendCodecs.some((c) => c.mimeType.toLowerCase() === 'audio/telephone-event')
+  );
 }
 
 export function senderSlots(sender: RTCRtpSender): SenderSlots {

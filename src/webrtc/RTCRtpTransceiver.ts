@@ -12,6 +12,7 @@ import {
 import type { ConnectionLink } from './connection-link.js';
 import { domError } from './dom-errors.js';
 import { endTrack } from './MediaStreamTrack.js';
+import { stopDtmf } from './RTCDTMFSender.js';
 import { type RTCRtpReceiver, receiverSlots } from './RTCRtpReceiver.js';
 import type { RTCRtpSender } from './RTCRtpSender.js';
 import {
@@ -209,6 +210,7 @@ export function transceiverSlots(transceiver: RTCRtpTransceiver): TransceiverSlo
 /** "Stop sending and receiving" (no media flows yet, so only the state changes). */
 export function stopSendingAndReceiving(t: TransceiverSlots, disappear = false): void {
   if (!disappear) endTrack(t.receiver.track);
+  if (t.sender.dtmf) stopDtmf(t.sender.dtmf);
   t.direction = 'inactive';
   t.stopping = true;
 }

@@ -7,6 +7,8 @@ import type { RTCStatsReport } from './RTCStatsReport.js';
 export interface ConnectionLink {
   /** [[IsClosed]]. */
   readonly isClosed: boolean;
+  /** [[ConnectionState]]. */
+  readonly connectionState: string;
   /** The RTCP CNAME of the connection (RFC 7022: one random CNAME per connection). */
   readonly cname: string;
   /** "Update the negotiation-needed flag". */
