@@ -147,6 +147,8 @@ export function createAnswer(ctx: AnswerContext): AnswerResult {
     if (direction === 'sendrecv' || direction === 'sendonly') {
       plan.sender = { ...t.sender, cname: ctx.cname };
       for (const id of t.sender.streamIds) streamIds.add(id);
+      const rids = simulcastAnswer(s, t.sender.rids);
+      if (rids.length > 1) plan.rids = rids;
     }
     if (transport) plan.transport = transport;
     if (bundleAddress) plan.bundleAddress = bundleAddress;
@@ -162,6 +164,18 @@ export function createAnswer(ctx: AnswerContext): AnswerResult {
     description.attributes.splice(i + 1, 0, { name: 'group', value });
   });
   return { description, bundleGroups };
+}
+
+/**
+ * The rids we send in answer to an offer to receive simulcast (RFC 8853 §5.3, W3C "create
+ * an answer"): the first alternative of each offered stream, each rid once, and only
+ * those our sender has encodings for, in the offer's order.
+ */
+function simulcastAnswer(offered: JsepMediaSection, ours: readonly string[] = []): string[] {
+  const rids: string[] = [];
+  for (const [first] of offered.simulcast?.recv ?? [])
+    if (first && ours.includes(first.rid) && !rids.includes(first.rid)) rids.push(first.rid);
+  return rids;
 }
 
 /** Whether we can take an offered section, before the bundle policy is applied. */

@@ -47,6 +47,7 @@ import {
 import { createReceiver, type RTCRtpReceiver } from './RTCRtpReceiver.js';
 import {
   createSender,
+  MAX_SEND_ENCODINGS,
   type RTCRtpEncodingParameters,
   RTCRtpSender,
   senderSlots,
@@ -783,9 +784,6 @@ function convertDescription(
  * (RFC 8852 §3.1 RtpStreamId; the WPT tests reject "foo-bar").
  */
 const RID = /^[A-Za-z0-9]{1,255}$/;
-/** How many encodings a sender takes: simulcast layers for video, one for audio. */
-const MAX_ENCODINGS = { audio: 1, video: 4 } as const;
-
 /** The addTransceiver sendEncodings validation steps. */
 function validateSendEncodings(
   kind: 'audio' | 'video',
@@ -822,7 +820,7 @@ function validateSendEncodings(
   if (list.some((e) => e.scaleResolutionDownBy !== undefined)) {
     for (const e of list) e.scaleResolutionDownBy ??= 1;
   }
-  const trimmed = list.slice(0, MAX_ENCODINGS[kind]);
+  const trimmed = list.slice(0, MAX_SEND_ENCODINGS[kind]);
   if (kind === 'video' && !trimmed.some((e) => e.scaleResolutionDownBy !== undefined)) {
     trimmed.forEach((e, i) => {
       e.scaleResolutionDownBy = 2 ** (trimmed.length - i - 1);

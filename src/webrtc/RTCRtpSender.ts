@@ -30,6 +30,9 @@ export interface RTCRtpEncodingParameters {
   [extra: string]: unknown;
 }
 
+/** How many encodings a sender takes: simulcast layers for video, one for audio. */
+export const MAX_SEND_ENCODINGS = { audio: 1, video: 4 } as const;
+
 export interface RTCRtpCodecParameters extends RtpCodec {
   payloadType: number;
 }

@@ -35,7 +35,9 @@ import { RTCError, RTCErrorEvent } from './RTCError.js';
 import { createReceiver, receiverSlots } from './RTCRtpReceiver.js';
 import {
   createSender,
+  MAX_SEND_ENCODINGS,
   type RTCRtpCodecParameters,
+  type RTCRtpEncodingParameters,
   type RTCRtpHeaderExtensionParameters,
   senderSlots,
 } from './RTCRtpSender.js';
@@ -583,6 +585,40 @@ function applyLocalMedia(
   });
 }
 
+/**
+ * proposedSendEncodings: an encoding per stream a remote offer asks to receive in
+ * a=simulcast (the first alternative of each, a rid once, as many as a sender takes),
+ * scaled down by powers of two. A paused stream (`~`) does not make its encoding inactive.
+ */
+function proposedSendEncodings(
+  section: JsepMediaSection,
+  kind: MediaKind,
+): RTCRtpEncodingParameters[] {
+  const rids: string[] = [];
+  for (const [first] of section.simulcast?.recv ?? [])
+    if (first && !rids.includes(first.rid)) rids.push(first.rid);
+  return rids
+    .slice(0, MAX_SEND_ENCODINGS[kind])
+    .map((rid, i, all) =>
+      kind === 'video'
+        ? { rid, active: true, scaleResolutionDownBy: 2 ** (all.length - i - 1) }
+        : { rid, active: true },
+    );
+}
+
+/** A transceiver found for a remote offer takes proposedSendEncodings unless it has rids. */
+function useProposedEncodings(
+  transceiver: RTCRtpTransceiver,
+  proposed: RTCRtpEncodingParameters[],
+): void {
+  const sender = senderSlots(transceiverSlots(transceiver).sender);
+  if (proposed.length === 0) return;
+  if (sender.sendEncodings.length === 1 && sender.sendEncodings[0]!.rid === undefined) {
+    sender.sendEncodings = proposed;
+    sender.lastReturnedParameters = null;
+  }
+}
+
 function findTransceiver(
   s: PeerConnectionSlots,
   mid: string | undefined,
@@ -651,6 +687,7 @@ function applyRemoteMedia(
   for (const section of record.jsep.sections) {
     if (section.media !== 'audio' && section.media !== 'video') continue;
     const kind = section.media;
+    const proposed = type === 'offer' ? proposedSendEncodings(section, kind) : [];
     let transceiver = findTransceiver(s, section.mid);
     if (type === 'offer' && transceiver === undefined) {
       // RFC 9429 §5.10: an addTrack transceiver of this kind not yet associated, else a new one.
@@ -669,15 +706,15 @@ function applyRemoteMedia(
         transceiver = createTransceiver(
           s.link,
           kind,
-          (view) => createSender(s.link, null, kind, [], undefined, view),
+          (view) => createSender(s.link, null, kind, [], proposed, view),
           createReceiver(s.link, kind),
           'recvonly',
         );
         transceiverSlots(transceiver).createdBy = record;
         s.transceivers.push(transceiver);
-      }
+      } else useProposedEncodings(transceiver, proposed);
       transceiverSlots(transceiver).jsepMid = section.mid ?? String(section.index);
-    }
+    } else if (transceiver !== undefined) useProposedEncodings(transceiver, proposed);
     if (transceiver === undefined) continue;
     const t = transceiverSlots(transceiver);
     t.mid = t.jsepMid;

@@ -295,3 +295,36 @@ test('negotiationneeded: once per batch of changes, only when stable, not after 
   await settle();
   assert.equal(count, 3, 'new msids need negotiation');
 });
+
+test('an offer to receive simulcast proposes the send encodings; the answer sends the rids', async (t) => {
+  const a = pc(t);
+  const b = pc(t);
+  a.addTransceiver('video', {
+    direction: 'recvonly',
+  });
+  await a.setLocalDescription();
+  // A receiver of three layers, the second paused, "foo" offered twice.
+  const sdp = a.localDescription!.sdp.replace(
+    'a=recvonly\r\n',
+    'a=recvonly\r\na=rid:foo recv\r\na=rid:bar recv\r\na=rid:baz recv\r\na=simulcast:recv foo;~bar;baz;foo\r\n',
+  );
+  await b.setRemoteDescription({ type: 'offer', sdp });
+  const [transceiver] = b.getTransceivers();
+  assert.deepEqual(
+    transceiver!.sender
+      .getParameters()
+      .encodings.map((e) => [e.rid, e.active, e.scaleResolutionDownBy]),
+    [
+      ['foo', true, 4],
+      ['bar', true, 2],
+      ['baz', true, 1],
+    ],
+  );
+  transceiver!.direction = 'sendonly';
+  const answer = (await b.createAnswer()).sdp!;
+  assert.match(answer, /\r\na=rid:foo send\r\na=rid:bar send\r\na=rid:baz send\r\n/);
+  assert.match(answer, /\r\na=simulcast:send foo;bar;baz\r\n/);
+  // Rolled back, the proposal goes with the transceiver it made.
+  await b.setRemoteDescription({ type: 'rollback' });
+  assert.deepEqual(b.getTransceivers(), []);
+});
