@@ -32,6 +32,7 @@ export {
   type RTCDataChannelInit,
   type RTCDataChannelState,
 } from './webrtc/RTCDataChannel.js';
+export { RTCDTMFSender, RTCDTMFToneChangeEvent } from './webrtc/RTCDTMFSender.js';
 export { RTCDtlsTransport, type RTCDtlsTransportState } from './webrtc/RTCDtlsTransport.js';
 export type { RTCErrorDetailType, RTCErrorEventInit, RTCErrorInit } from './webrtc/RTCError.js';
 export { RTCError, RTCErrorEvent } from './webrtc/RTCError.js';
