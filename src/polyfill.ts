@@ -19,6 +19,7 @@ import { MediaStream, MediaStreamTrackEvent } from './webrtc/MediaStream.js';
 import { MediaStreamTrack } from './webrtc/MediaStreamTrack.js';
 import { RTCCertificate } from './webrtc/RTCCertificate.js';
 import { RTCDataChannel, RTCDataChannelEvent } from './webrtc/RTCDataChannel.js';
+import { RTCDTMFSender, RTCDTMFToneChangeEvent } from './webrtc/RTCDTMFSender.js';
 import { RTCDtlsTransport } from './webrtc/RTCDtlsTransport.js';
 import { RTCError, RTCErrorEvent } from './webrtc/RTCError.js';
 import { RTCIceCandidate } from './webrtc/RTCIceCandidate.js';
@@ -52,6 +53,8 @@ export const interfaces = {
   RTCRtpTransceiver,
   RTCRtpSender,
   RTCRtpReceiver,
+  RTCDTMFSender,
+  RTCDTMFToneChangeEvent,
   MediaStream,
   MediaStreamTrack,
   MediaStreamTrackEvent,
