@@ -9,7 +9,8 @@
  *
  * The same workload counts 100-byte messages per second (`size` 100). A sender that has
  * not sent everything after `maxSeconds` stops there, and the figures are those of what
- * it sent (a slow stack would otherwise hold the run up for many minutes).
+ * arrived (a slow stack would otherwise hold the run up for many minutes; a stalled one,
+ * werift with small messages, forever).
  */
 import { answer, hangUp, offer, opened, type Side } from '../lib/session.js';
 import { bytesOf, type Channel } from '../lib/stacks.js';
@@ -17,6 +18,8 @@ import type { Figures, PairWorkload, Params } from '../lib/workload.js';
 
 const MIB = 2 ** 20;
 const POLL_MS = 2;
+/** How long the receiver waits for the rest of what a stopped sender sent. */
+const STALL_MS = 10_000;
 /** The pattern repeats with this period, a prime, so that neighbouring messages differ. */
 const PERIOD = 251;
 
@@ -88,50 +91,61 @@ export const transfer: PairWorkload = {
     const poll = setInterval(fill, POLL_MS);
     const start = performance.now();
     fill();
-    await done;
+    // The receiver's reply on the channel ends the clock, or its report when it gave up
+    // waiting for a stalled stack.
+    const reported = side.signal.next(`${side.session}:report`);
+    await Promise.race([done, reported]);
     clearInterval(poll);
     clearTimeout(cap);
     const seconds = (performance.now() - start) / 1000;
-    const report = await side.signal.next(`${side.session}:report`);
+    const report = await reported;
     await hangUp(side, pc);
     if (report.error) throw new Error(`receiver: ${report.error}`);
+    const received = report.received as number;
     const figures: Figures = {
-      'MiB/s': (count * t.size) / MIB / seconds,
-      'messages/s': count / seconds,
+      'MiB/s': (received * t.size) / MIB / seconds,
+      'messages/s': received / seconds,
     };
-    if (count < t.count) figures['stopped at MiB'] = (count * t.size) / MIB;
+    if (received < t.count) figures['stopped at MiB'] = (received * t.size) / MIB;
     return figures;
   },
   async answerer(side, params) {
     const t = transferOf(params);
     const p = pattern(t.size);
     const { pc, channel } = await answer(side);
-    const result = await receive(channel, t, p, side);
-    side.signal.send({ type: `${side.session}:report`, error: result });
+    const { error, received } = await receive(channel, t, p, side);
+    side.signal.send({ type: `${side.session}:report`, error, received });
     await hangUp(side, pc);
   },
 };
 
-/** Checks every message; resolves with the first error, or null once all arrived. */
+/**
+ * Checks every message; resolves with the first error (or null) and the number of
+ * messages received: all of them, or what arrived within STALL_MS of a stopped sender.
+ */
 async function receive(
   channel: Channel,
   t: Transfer,
   p: Buffer,
   side: Side,
-): Promise<string | null> {
+): Promise<{ error: string | null; received: number }> {
   await opened(channel);
   const seen = t.ordered ? undefined : new Uint8Array(t.count);
   let next = 0;
   let count = t.count;
   let error: string | null = null;
+  let stall: NodeJS.Timeout | undefined;
   return new Promise((resolve) => {
     const finish = () => {
+      clearTimeout(stall);
+      count = next;
       channel.send('done');
-      resolve(error);
+      resolve({ error, received: next });
     };
     side.signal.on(`${side.session}:count`, (m) => {
       count = m.count as number;
       if (next >= count) finish();
+      else stall = setTimeout(finish, STALL_MS);
     });
     channel.addEventListener('message', (e) => {
       if (next >= count) return;
