@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { HostProcess } from './lib/host-process.js';
 import { STACKS, type StackName } from './lib/stacks.js';
 import { type Machine, machine, quantile } from './lib/stats.js';
+import { checkTargets } from './lib/targets.js';
 import type { Figures, Params } from './lib/workload.js';
 
 const MIB = 2 ** 20;
@@ -475,5 +476,18 @@ if (o.json) {
       `\n${r.case}; ${r.mode === 'one' ? 'both peers in one process' : 'a process per peer'}`,
     );
     console.log(render(table(r, saved.stacks), o.markdown));
+  }
+  const checks = checkTargets(saved.results);
+  if (checks.length > 0) {
+    console.log('\npurertc against its targets');
+    console.log(
+      render(
+        [
+          ['target', 'measured', ''],
+          ...checks.map((c) => [c.target, c.measured, c.met ? 'met' : 'NOT MET']),
+        ],
+        o.markdown,
+      ),
+    );
   }
 }
