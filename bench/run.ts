@@ -6,9 +6,13 @@
  * Every benchmark runs each stack in turn (purertc, werift, node-datachannel, wrtc,
  * purertc, ...), each in child processes of its own: both peers in one process, or each
  * peer in its own process with signaling through this one; the cross-process mode adds
- * purertc against node-datachannel both ways. Figures are medians over the runs (and the
- * 90th percentile where it matters); the last column says how purertc compares (above 1
- * is better for purertc, whatever the unit). --help lists the options.
+ * purertc against node-datachannel both ways. Each stack has one warm-up run first, not
+ * counted. Figures are medians over the runs (and the 90th percentile where it matters);
+ * the last column says how purertc compares (above 1 is better for purertc, whatever the
+ * unit). A stack that does not install or load is listed as missing, with the reason; a
+ * run that fails or hangs (--timeout) ends that stack's part of the benchmark, with the
+ * error in its row. The run ends with purertc's targets checked (lib/targets.ts).
+ * Runs from the sources, no build needed. --help lists the options.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
