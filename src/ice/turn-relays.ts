@@ -14,8 +14,9 @@
  * - Failures while gathering become W3C icecandidateerror reports: the server's error code
  *   once per URL and code, 701 once per URL when no host address could reach it. The local
  *   address is reported only when it is exposed in a host candidate.
- * - Allocations outlive an ICE restart (the next gathering offers them again) and are
- *   released on close.
+ * - Allocations belong to the host sockets they were made from, so each ICE generation
+ *   (which gathers on new sockets) allocates anew; an earlier generation's allocations are
+ *   released with its sockets (release()), and all of them on close.
  */
 import { ipFamily, type TransportAddress } from '../net/address.js';
 import type { Allocation } from '../turn/client.js';
@@ -37,6 +38,8 @@ export class RelayBase implements CandidateBase {
     readonly turn: TurnSocket,
     readonly address: string,
     readonly port: number,
+    /** The host socket the allocation was made from. */
+    readonly host: CandidateBase,
   ) {}
   send(data: Uint8Array, address: string, port: number): void {
     this.turn.send(data, address, port);
@@ -159,12 +162,15 @@ export class TurnRelays {
     return false;
   }
 
-  /** A remote candidate: each allocation of its family asks the server for a permission. */
+  /**
+   * A remote candidate: each allocation of the current round and of its family asks the
+   * server for a permission.
+   */
   permit(candidate: Candidate): void {
     const family = ipFamily(candidate.address);
     if (family === undefined) return;
     for (const relay of this.#relays.values())
-      if (relay.base && ipFamily(relay.base.address) === family)
+      if (relay.round === this.#round && relay.base && ipFamily(relay.base.address) === family)
         relay.turn.createPermissions([candidate.address]);
   }
 
@@ -172,6 +178,31 @@ export class TurnRelays {
   selected(pair: CandidatePair): void {
     const base = pair.local.base;
     if (base instanceof RelayBase) base.turn.bindChannel(pair.remote.address, pair.remote.port);
+  }
+
+  /**
+   * Releases the allocations made from `hosts` (an earlier generation's sockets); resolves
+   * once each was answered or its closeTimeout passed, and the sockets may close.
+   */
+  release(hosts: readonly CandidateBase[]): Promise<void> {
+    const now = this.#options.now();
+    const closing: Promise<void>[] = [];
+    for (const [key, relay] of this.#relays) {
+      if (!hosts.includes(relay.host)) continue;
+      this.#relays.delete(key);
+      relay.release?.(now);
+      relay.release = undefined;
+      closing.push(relay.turn.close().then(() => this.#unshare(relay)));
+    }
+    return Promise.all(closing).then(() => {});
+  }
+
+  #unshare(relay: Relay): void {
+    const list = this.#shared.get(relay.host);
+    const i = list?.indexOf(relay) ?? -1;
+    if (list === undefined || i < 0) return;
+    list.splice(i, 1);
+    if (list.length === 0) this.#shared.delete(relay.host);
   }
 
   /** Releases every allocation (each waits at most its closeTimeout for the answer). */
@@ -234,7 +265,12 @@ export class TurnRelays {
   #allocated(relay: Relay, allocation: Allocation): void {
     if (this.#closed) return;
     relay.state = 'allocated';
-    relay.base = new RelayBase(relay.turn, allocation.relayed.address, allocation.relayed.port);
+    relay.base = new RelayBase(
+      relay.turn,
+      allocation.relayed.address,
+      allocation.relayed.port,
+      relay.host,
+    );
     if (relay.round === this.#round) {
       this.#settle(relay, undefined);
       this.#offer(relay);

@@ -18,6 +18,13 @@
  * gathered and signalled; the host sockets stay bound for the allocations that share them
  * but carry no checks of their own.
  *
+ * Each ICE generation gathers on new sockets (new ports) and allocates anew, as browsers
+ * do. RFC 8445 §9 lets a new generation reuse candidates, but a peer that restarts pairs
+ * its new candidates with our previous ones before our answer comes, and libwebrtc keeps
+ * the credentials of such a connection: a new candidate at the same address and port would
+ * never be checked with the new ones. The previous generation's sockets and allocations
+ * stay while the selected pair leaves from them, and close once a new pair is selected.
+ *
  * Many agents on one port (servers) would route datagrams here by the local ufrag in the
  * USERNAME of STUN requests and by the remote address of known pairs; the agent core
  * already takes its bases from outside, so such a router only needs to replace this file.
@@ -36,7 +43,7 @@ import type { CandidateBase } from './base.js';
 import type { Candidate } from './candidate.js';
 import type { IceParameters } from './credentials.js';
 import { ActiveTcpBase, PassiveTcpBase, type TcpBase, type TcpBaseOptions } from './tcp-bases.js';
-import { TurnRelays } from './turn-relays.js';
+import { RelayBase, TurnRelays } from './turn-relays.js';
 
 /** A STUN server as an RTCIceServer url gives it: the host may be a name. */
 export interface StunServerUrl {
@@ -93,15 +100,25 @@ class UdpBase implements CandidateBase {
   }
 }
 
+/** A generation's bases: the UDP host sockets, then the TCP candidates on the same addresses. */
+interface Bases {
+  udp: UdpBase[];
+  tcp: TcpBase[];
+}
+
 export class UdpIceAgent {
   /** The sans-IO core: states, candidates, pairs and their statistics. */
   readonly agent: IceAgent;
   readonly #options: UdpIceAgentOptions;
   readonly #timer: DeadlineTimer;
-  /** The UDP host sockets, then the TCP candidates on the same addresses. */
-  #bases: Promise<{ udp: UdpBase[]; tcp: TcpBase[] }> | undefined;
+  /** The current generation's bases, bound when it first gathers. */
+  #bases: Promise<Bases> | undefined;
+  /** Earlier generations' bases, kept while the selected pair leaves from one of them. */
+  #earlier: Bases[] = [];
   readonly #relays: TurnRelays | undefined;
   #mdns: MdnsUser | undefined;
+  /** The mDNS name of each host address, the same in every generation. */
+  readonly #names = new Map<string, string>();
   /** Remote `.local` names being resolved, and whether the end of candidates waits for them. */
   #resolving = 0;
   #endWaiting = false;
@@ -113,6 +130,7 @@ export class UdpIceAgent {
       ...options,
       onSelectedPairChange: (pair) => {
         this.#relays?.selected(pair);
+        this.#retire();
         options.onSelectedPairChange?.(pair);
       },
     });
@@ -137,8 +155,8 @@ export class UdpIceAgent {
   }
 
   /**
-   * Binds the sockets (once; an ICE restart gathers on them again) and starts gathering.
-   * Resolves when gathering has started; candidates arrive through onLocalCandidate.
+   * Binds the generation's sockets (once per generation) and starts gathering. Resolves
+   * when gathering has started; candidates arrive through onLocalCandidate.
    */
   async gather(): Promise<void> {
     this.#bases ??= this.#bind();
@@ -188,10 +206,16 @@ export class UdpIceAgent {
     this.#arm();
   }
 
-  /** New local credentials; call gather() to gather for them. */
+  /** New local credentials; call gather() to gather for them, on new sockets. */
   restart(parameters?: IceParameters): void {
     this.#endWaiting = false;
     this.agent.restart(now(), parameters, { relayOnly: this.#relayOnly() });
+    const previous = this.#bases;
+    this.#bases = undefined;
+    void previous?.then((bases) => {
+      this.#earlier.push(bases);
+      this.#retire();
+    });
     this.#arm();
   }
 
@@ -208,7 +232,30 @@ export class UdpIceAgent {
     // The deallocations leave on the host sockets before these close.
     void this.#relays?.close();
     void this.#bases?.then(closeBases);
+    for (const bases of this.#earlier) closeBases(bases);
+    this.#earlier = [];
     this.#mdns?.release();
+  }
+
+  /**
+   * Closes the earlier generations' sockets, and releases their allocations first, except
+   * the one the selected pair leaves from.
+   */
+  #retire(): void {
+    const pair = this.agent.selectedPair;
+    let inUse = this.#closed ? undefined : pair?.local.base;
+    if (inUse instanceof RelayBase) inUse = inUse.host;
+    const kept: Bases[] = [];
+    for (const bases of this.#earlier) {
+      if (bases.udp.some((b) => b === inUse) || bases.tcp.some((b) => b === inUse)) {
+        kept.push(bases);
+        continue;
+      }
+      const released = this.#closed ? undefined : this.#relays?.release(bases.udp);
+      if (released) void released.then(() => closeBases(bases));
+      else closeBases(bases);
+    }
+    this.#earlier = kept;
   }
 
   #resolve(candidate: Candidate): void {
@@ -236,7 +283,7 @@ export class UdpIceAgent {
     this.#timer.arm(this.agent.nextDeadline());
   }
 
-  async #bind(): Promise<{ udp: UdpBase[]; tcp: TcpBase[] }> {
+  async #bind(): Promise<Bases> {
     const addresses =
       this.#options.addresses ??
       hostAddresses({ loopback: this.#options.loopback ?? 'auto' }).map((a) => a.address);
@@ -256,9 +303,13 @@ export class UdpIceAgent {
       const { address, port } = socket.address();
       let name: string | undefined;
       if (this.#options.mdns && !this.#closed) {
-        name = `${randomUUID()}.local`;
-        this.#mdns ??= acquireMdns();
-        this.#mdns.register(name, address);
+        name = this.#names.get(address);
+        if (name === undefined) {
+          name = `${randomUUID()}.local`;
+          this.#names.set(address, name);
+          this.#mdns ??= acquireMdns();
+          this.#mdns.register(name, address);
+        }
       }
       const base = new UdpBase(socket, address, port, name);
       socket.on('message', (data, remote) => {
@@ -323,7 +374,7 @@ export class UdpIceAgent {
   }
 }
 
-function closeBases(bases: { udp: UdpBase[]; tcp: TcpBase[] }): void {
+function closeBases(bases: Bases): void {
   for (const base of bases.udp) {
     if (base.closed) continue;
     base.closed = true;

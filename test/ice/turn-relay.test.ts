@@ -146,33 +146,69 @@ test('an unreachable TURN server: one 701 per URL when retransmissions run out; 
   assert.deepEqual(p.candidates, []);
 });
 
-test('an ICE restart offers the same allocations again', needsCoturn(), async (t) => {
-  const coturn = await startCoturn(t, { args: ['-v'] });
-  const options = {
-    addresses: ['127.0.0.1'],
-    turnServers: [coturn.server('udp')],
-    relayOnly: true,
-  };
-  const [a, b] = await connect(options, options);
-  t.after(() => {
-    a.ice.close();
-    b.ice.close();
-  });
-  const before = a.candidates[0]!;
-  a.ice.restart();
-  b.ice.restart();
-  a.ice.setRemoteParameters(b.ice.agent.localParameters);
-  b.ice.setRemoteParameters(a.ice.agent.localParameters);
-  await Promise.all([a.ice.gather(), b.ice.gather()]);
-  await until('a new relayed candidate', () => a.candidates.length === 2);
-  const after = a.candidates[1]!;
-  assert.equal(after.type, 'relay');
-  assert.deepEqual([after.address, after.port], [before.address, before.port]);
-  assert.notEqual(after.extensions, before.extensions); // the new generation's ufrag
-  await until('data after the restart', () => {
-    a.ice.send(datagram('again'));
-    return b.data.includes('\u0017again');
-  });
-  const allocations = coturn.log().match(/ALLOCATE processed, success/g)?.length;
-  assert.equal(allocations, 2);
-});
+test(
+  'an ICE restart allocates anew on new sockets and releases the previous allocations once a new pair is selected',
+  needsCoturn(),
+  async (t) => {
+    const coturn = await startCoturn(t, { args: ['-v'] });
+    const options = {
+      addresses: ['127.0.0.1'],
+      turnServers: [coturn.server('udp')],
+      relayOnly: true,
+    };
+    const [a, b] = await connect(options, options);
+    t.after(() => {
+      a.ice.close();
+      b.ice.close();
+    });
+    const before = a.candidates[0]!;
+    const oldPair = a.ice.agent.selectedPair!;
+    a.ice.restart();
+    b.ice.restart();
+    a.ice.setRemoteParameters(b.ice.agent.localParameters);
+    b.ice.setRemoteParameters(a.ice.agent.localParameters);
+    await Promise.all([a.ice.gather(), b.ice.gather()]);
+    // The previous pair carries data until a new one is nominated.
+    assert.equal(a.ice.agent.selectedPair, oldPair);
+    assert.ok(a.ice.send(datagram('during')));
+    await until('a new relayed candidate', () => a.candidates.length === 2);
+    const after = a.candidates[1]!;
+    assert.equal(after.type, 'relay');
+    // A new allocation from a new host socket: another relayed and another mapped port.
+    assert.notEqual(after.port, before.port);
+    assert.notEqual(after.relatedPort, before.relatedPort);
+    assert.notEqual(after.extensions, before.extensions); // the new generation's ufrag
+    await until('a pair of the new generation', () => {
+      const pair = a.ice.agent.selectedPair!;
+      return pair !== oldPair && pair.local.candidate.port === after.port;
+    });
+    await until('data after the restart', () => {
+      a.ice.send(datagram('again'));
+      return b.data.includes('\u0017again');
+    });
+    assert.ok(b.data.includes('\u0017during'));
+    // coturn's sessions: the four allocations in order, and those refreshed with lifetime 0.
+    const sessions = (re: RegExp) => [...coturn.log().matchAll(re)].map((m) => m[1]!).sort();
+    const allocated = () => sessions(/session (\d+): .*ALLOCATE processed, success/g);
+    const released = () => sessions(/session (\d+): refreshed, .*lifetime=0/g);
+    assert.equal(allocated().length, 4);
+    await until('the previous allocations released', () => released().length === 2);
+    assert.deepEqual(released(), allocated().slice(0, 2));
+    // Then the previous host socket closes: its port can be bound again.
+    const { createSocket } = await import('node:dgram');
+    const probe = createSocket('udp4');
+    t.after(() => probe.close());
+    const bindOld = () =>
+      new Promise<boolean>((resolve) => {
+        probe.once('error', () => resolve(false));
+        probe.bind(before.relatedPort, '127.0.0.1', () => resolve(true));
+      });
+    let bound = false;
+    for (let i = 0; i < 100 && !bound; i++) {
+      bound = await bindOld();
+      if (!bound) await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.ok(bound, 'the previous host socket was closed');
+    assert.deepEqual([a.errors, b.errors], [[], []]);
+  },
+);
