@@ -339,6 +339,10 @@ export class JsepTransport {
       certificate: this.#options.certificate(),
       remoteFingerprints: this.#remoteFingerprints,
       srtpProfiles: SRTP_PROFILES,
+      // No cookie exchange (RFC 6347 §4.2.1 makes it a server's choice): the datagrams
+      // come over the ICE pair, whose peer answered checks signed with our password, so
+      // the round trip would only delay every call's setup.
+      helloVerifyRequest: false,
       send: (datagram) => {
         if (this.connection === connection) this.agent.send(datagram);
       },
