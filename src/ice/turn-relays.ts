@@ -147,11 +147,13 @@ export class TurnRelays {
 
   /**
    * A datagram on a host socket: true when it came from a TURN server sharing that socket
-   * (and was handed to its allocation). Per packet: a couple of comparisons.
+   * (and was handed to its allocation). Binding responses stay with the agent: a TURN server
+   * is also asked for server-reflexive candidates from the same socket, and the TURN client
+   * sends no Binding requests. Per packet: a couple of comparisons.
    */
   route(host: CandidateBase, data: Buffer, address: string, port: number): boolean {
     const relays = this.#shared.get(host);
-    if (relays === undefined) return false;
+    if (relays === undefined || isBindingResponse(data)) return false;
     for (let i = 0; i < relays.length; i++) {
       const turn = relays[i]!.turn;
       if (turn.matches(address, port)) {
@@ -359,4 +361,9 @@ export class TurnRelays {
     relay.release = undefined;
     release?.(this.#options.now());
   }
+}
+
+/** A STUN Binding success or error response (RFC 8489 §5: message types 0x0101, 0x0111). */
+function isBindingResponse(data: Buffer): boolean {
+  return data[0] === 0x01 && (data[1] === 0x01 || data[1] === 0x11);
 }

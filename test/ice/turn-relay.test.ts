@@ -87,6 +87,35 @@ test(
 );
 
 test(
+  'a TURN server asked for server-reflexive candidates too, from the shared socket: its Binding responses reach the agent',
+  needsCoturn(),
+  async (t) => {
+    const coturn = await startCoturn(t);
+    const { url, host, port } = coturn.server('udp');
+    for (const credential of [coturn.password, 'wrong']) {
+      const p = peer(
+        {
+          addresses: ['127.0.0.1'],
+          stunServers: [{ url, host, port }],
+          turnServers: [coturn.server('udp', { username: coturn.username, credential })],
+        },
+        () => {},
+      );
+      t.after(() => p.ice.close());
+      const started = Date.now();
+      await p.ice.gather();
+      await p.gathered;
+      // Not the 39.5 s of a Binding transaction whose responses went to the TURN client.
+      assert.ok(Date.now() - started < 2000, `gathering took ${Date.now() - started} ms`);
+      assert.deepEqual(
+        p.errors.map((e) => e.errorCode),
+        credential === 'wrong' ? [401] : [],
+      );
+    }
+  },
+);
+
+test(
   'wrong credentials: a 401 icecandidateerror with the host address; gathering completes',
   needsCoturn(),
   async (t) => {
