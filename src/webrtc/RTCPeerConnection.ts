@@ -34,6 +34,7 @@ import type {
 } from './peer-connection-state.js';
 import {
   type AlgorithmIdentifier,
+  connectionCertificate,
   generateCertificate,
   type RTCCertificate,
 } from './RTCCertificate.js';
@@ -185,14 +186,12 @@ export class RTCPeerConnection extends EventTarget {
       candidatePool: [],
     };
     this.#s = s;
-    // Step 6: without certificates, one ECDSA P-256 certificate is generated; the
-    // operations that need it wait for it.
+    // Step 6: without certificates, one ECDSA P-256 certificate is generated (in advance,
+    // see connectionCertificate); the operations that need it wait for it.
     if (s.certificates.length === 0) {
-      s.certificatesReady = generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' }).then(
-        (certificate) => {
-          s.certificates = [certificate];
-        },
-      );
+      s.certificatesReady = connectionCertificate().then((certificate) => {
+        s.certificates = [certificate];
+      });
     }
     if (config.iceCandidatePoolSize > 0) startCandidatePool(s);
   }

@@ -3,6 +3,7 @@ import { sign, verify, X509Certificate } from 'node:crypto';
 import { test } from 'node:test';
 import {
   type AlgorithmIdentifier,
+  connectionCertificate,
   dtlsCertificateOf,
   generateCertificate,
   RTCCertificate,
@@ -160,4 +161,17 @@ test('the certificate is self-signed, carries nothing identifying, and its key s
 
 test('RTCCertificate has no constructor', () => {
   assert.throws(() => new (RTCCertificate as unknown as new () => unknown)(), TypeError);
+});
+
+test('connections without certificates each get a fresh ECDSA certificate of their own', async () => {
+  const start = Date.now();
+  const certificates = await Promise.all(Array.from({ length: 5 }, () => connectionCertificate()));
+  const fingerprints = certificates.map((c) => c.getFingerprints()[0]!.value);
+  assert.equal(new Set(fingerprints).size, 5, 'five different keys');
+  for (const c of certificates) {
+    assert.equal(new X509Certificate(dtlsCertificateOf(c).der).publicKey.asymmetricKeyType, 'ec');
+    // Generated within the last minute (in advance, at most), valid for 30 days from then.
+    const days = (c.expires - start) / 86_400_000;
+    assert.ok(days > 30 - 1 / 1440 && days <= 30 + 1 / 1440, `expires in ${days} days`);
+  }
 });
