@@ -38,7 +38,12 @@ import { acquireMdns, type MdnsUser } from '../net/mdns.js';
 import { DeadlineTimer, now } from '../net/timer.js';
 import { bindUdp } from '../net/udp.js';
 import type { TurnCoreOptions, TurnServer } from '../turn/turn-socket.js';
-import { IceAgent, type IceAgentOptions, type StunServer } from './agent.js';
+import {
+  IceAgent,
+  type IceAgentOptions,
+  type IceCandidateError,
+  type StunServer,
+} from './agent.js';
 import type { CandidateBase } from './base.js';
 import type { Candidate } from './candidate.js';
 import type { IceParameters } from './credentials.js';
@@ -119,6 +124,8 @@ export class UdpIceAgent {
   #mdns: MdnsUser | undefined;
   /** The mDNS name of each host address, the same in every generation. */
   readonly #names = new Map<string, string>();
+  /** Server URLs reported unreachable (701) in this gathering. */
+  #unreachable = new Set<string>();
   /** Remote `.local` names being resolved, and whether the end of candidates waits for them. */
   #resolving = 0;
   #endWaiting = false;
@@ -133,6 +140,7 @@ export class UdpIceAgent {
         this.#retire();
         options.onSelectedPairChange?.(pair);
       },
+      onCandidateError: this.#candidateError,
     });
     if (options.turnServers?.length)
       this.#relays = new TurnRelays({
@@ -140,7 +148,7 @@ export class UdpIceAgent {
         agent: this.agent,
         now,
         arm: () => this.#arm(),
-        onCandidateError: options.onCandidateError,
+        onCandidateError: this.#candidateError,
         ca: options.turnCa,
         rejectUnauthorized: options.turnRejectUnauthorized,
         turn: options.turn,
@@ -159,6 +167,7 @@ export class UdpIceAgent {
    * when gathering has started; candidates arrive through onLocalCandidate.
    */
   async gather(): Promise<void> {
+    this.#unreachable = new Set();
     this.#bases ??= this.#bind();
     const relayOnly = this.#relayOnly();
     const [bases, servers] = await Promise.all([
@@ -236,6 +245,18 @@ export class UdpIceAgent {
     this.#earlier = [];
     this.#mdns?.release();
   }
+
+  /**
+   * W3C RTCPeerConnectionIceErrorEvent: 701 only once per server URL in a gathering, though
+   * a turn: URL over UDP is asked for both a server-reflexive and a relayed candidate.
+   */
+  readonly #candidateError = (error: IceCandidateError): void => {
+    if (error.errorCode === 701) {
+      if (this.#unreachable.has(error.url)) return;
+      this.#unreachable.add(error.url);
+    }
+    this.#options.onCandidateError?.(error);
+  };
 
   /**
    * Closes the earlier generations' sockets, and releases their allocations first, except
@@ -361,7 +382,7 @@ export class UdpIceAgent {
         for (const { address } of await lookup(host, { all: true }))
           servers.push({ url, address, port });
       } catch (error) {
-        this.#options.onCandidateError?.({
+        this.#candidateError({
           address: null,
           port: null,
           url,

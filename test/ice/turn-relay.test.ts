@@ -175,6 +175,44 @@ test('an unreachable TURN server: one 701 per URL when retransmissions run out; 
   assert.deepEqual(p.candidates, []);
 });
 
+test('a silent turn: server over UDP, asked for both candidate types: one 701 for its url', async (t) => {
+  const { createSocket } = await import('node:dgram');
+  const silent = createSocket('udp4');
+  await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+  t.after(() => silent.close());
+  const port = silent.address().port;
+  const url = `turn:127.0.0.1:${port}`;
+  const p = peer(
+    {
+      addresses: ['127.0.0.1'],
+      stunServers: [{ url, host: '127.0.0.1', port }],
+      turnServers: [
+        {
+          url,
+          host: '127.0.0.1',
+          port,
+          transport: 'udp',
+          secure: false,
+          username: 'u',
+          credential: 'p',
+        },
+      ],
+      // Both give up within 2 s: Binding RTO 20 ms (7 retransmissions), Allocate as above.
+      ta: 10,
+      rto: 20,
+      turn: { rto: 100, rc: 4, rm: 4 },
+    },
+    () => {},
+  );
+  t.after(() => p.ice.close());
+  await p.ice.gather();
+  await p.gathered;
+  assert.deepEqual(
+    p.errors.map((e) => [e.errorCode, e.url]),
+    [[701, url]],
+  );
+});
+
 test(
   'an ICE restart allocates anew on new sockets and releases the previous allocations once a new pair is selected',
   needsCoturn(),
