@@ -6,8 +6,9 @@
  * allocation has its own connection from the host address.
  *
  * - Relayed candidates: type preference 0, local preference by the transport to the server
- *   (UDP above TCP above TLS, as browsers rank them), related address the mapped address,
- *   relayProtocol and url as W3C RTCIceCandidate reports them.
+ *   (UDP above TCP above TLS, as browsers rank them), related address the mapped address
+ *   (unspecified under the relay policy), relayProtocol and url as W3C RTCIceCandidate
+ *   reports them.
  * - Checks and data of pairs whose local candidate is relayed go through the allocation:
  *   permissions are asked for each remote candidate as it comes (and for any address data
  *   goes to), and a channel is bound once such a pair is selected.
@@ -66,7 +67,12 @@ export interface TurnRelaysOptions {
 export interface RelayGathering {
   /** Whether host candidates are signalled, so that errors may quote the local address. */
   exposeHosts: boolean;
-  /** Offer the Allocate responses' mapped addresses as server-reflexive candidates. */
+  /**
+   * Offer the Allocate responses' mapped addresses, as server-reflexive candidates and as
+   * the relayed candidates' related addresses. Otherwise (the relay policy, which exists
+   * to keep the peer from learning our addresses) the related address is unspecified, as
+   * browsers send it.
+   */
   serverReflexive: boolean;
 }
 
@@ -294,12 +300,15 @@ export class TurnRelays {
     const server = relay.turn.serverAddress;
     if (relay.base === undefined || allocation === undefined || server === undefined) return;
     const mapped: TransportAddress = allocation.mapped ?? relay.host;
+    const related = this.#gathering.serverReflexive
+      ? mapped
+      : { address: ipFamily(mapped.address) === 6 ? '::' : '0.0.0.0', port: 0 };
     const protocol = relay.turn.relayProtocol;
     agent.addRelayedCandidate(
       relay.base,
       {
-        address: mapped.address,
-        port: mapped.port,
+        address: related.address,
+        port: related.port,
         serverAddress: server.address,
         localPreference:
           (RELAY_PREFERENCE[protocol] << 13) | (0x1fff - Math.min(relay.order, 0x1fff)),
