@@ -22,6 +22,8 @@ export interface SignalledCandidate {
   address: string | null;
   relayProtocol: string | null;
   url: string | null;
+  relatedAddress: string | null;
+  relatedPort: number | null;
 }
 
 type Stats = Record<string, unknown>;
@@ -123,6 +125,8 @@ function describe(c: NonNullable<RTCPeerConnectionIceEvent['candidate']>): Signa
     address: c.address,
     relayProtocol: c.relayProtocol,
     url: c.url,
+    relatedAddress: c.relatedAddress,
+    relatedPort: c.relatedPort,
   };
 }
 

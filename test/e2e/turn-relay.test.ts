@@ -97,13 +97,23 @@ function checkSide(side: RelaySide, transport: string, url: string, label: strin
   for (const c of side.candidates) {
     assert.deepEqual(
       c,
-      { type: 'relay', protocol: 'udp', address: '127.0.0.1', relayProtocol: transport, url },
+      {
+        type: 'relay',
+        protocol: 'udp',
+        address: '127.0.0.1',
+        relayProtocol: transport,
+        url,
+        // The relay policy keeps our addresses from the peer, the mapped one too.
+        relatedAddress: '0.0.0.0',
+        relatedPort: 0,
+      },
       `${label}: a relayed candidate from the configured server`,
     );
   }
   const lines = side.sdp.match(/^a=candidate:.*$/gm) ?? [];
   assert.ok(lines.length > 0, `${label}: candidates in the description`);
-  for (const line of lines) assert.match(line, / typ relay /, `${label}: ${line}`);
+  for (const line of lines)
+    assert.match(line, / typ relay raddr 0\.0\.0\.0 rport 0/, `${label}: ${line}`);
   assert.equal(side.pair.state, 'succeeded');
   assert.equal(side.pair.nominated, true);
   assert.equal(side.local.candidateType, 'relay');
