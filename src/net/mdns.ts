@@ -6,8 +6,14 @@
  *
  * Resolution asks for A and AAAA, again after 1 s and 3 s (RFC 6762 §5.2 doubles the
  * interval), and takes the first address answered; it gives up after the caller's timeout.
- * Answers to our names are multicast with a TTL of 120 s (§10). Whatever the network sends
- * is only looked at, never trusted to be well formed.
+ * A name is asked for once however many wait for it: browsers answer at most once a second
+ * and queue an answer per query (Chromium drops those it cannot send within 10 s), so
+ * repeated questions delay the answers everyone waits for. Addresses seen in any response,
+ * announcements included, are cached for their TTL (§10, at most 120 s; a TTL of 0 says
+ * goodbye): a browser announces its names as it gathers and keeps them for the session, so
+ * the next connection to it resolves them at once. Answers to our names are multicast with
+ * a TTL of 120 s. Whatever the network sends is only looked at, never trusted to be well
+ * formed; the cache is bounded.
  */
 import { createRequire } from 'node:module';
 import { canonicalIp, ipFamily } from './address.js';
@@ -15,6 +21,7 @@ import { canonicalIp, ipFamily } from './address.js';
 interface MdnsRecord {
   name?: unknown;
   type?: unknown;
+  ttl?: unknown;
   data?: unknown;
 }
 
@@ -49,18 +56,30 @@ export interface MdnsUser {
 /** Names being resolved at once, over every user: more wait for nothing. */
 const MAX_PENDING = 64;
 const RETRIES = [1000, 3000];
+/** Seconds: the TTL of our answers, and the longest an address seen is cached. */
 const TTL = 120;
+/** Names whose addresses are cached. */
+const MAX_CACHED = 256;
 
 interface Waiter {
   user: User;
   resolve(address: string | undefined): void;
+  /** Its own timeout. */
+  timer: NodeJS.Timeout;
+}
+
+/** A name being resolved: who waits, and its queries still to send. */
+interface Resolution {
+  waiters: Set<Waiter>;
   timers: NodeJS.Timeout[];
 }
 
 let socket: MulticastDns | undefined;
 let users = 0;
-/** Lower-case name to the resolutions waiting for it. */
-const pending = new Map<string, Set<Waiter>>();
+/** Lower-case name to its resolution in progress. */
+const pending = new Map<string, Resolution>();
+/** Lower-case name to an address seen in a response, oldest first. */
+const cache = new Map<string, { address: string; expires: number }>();
 /** Lower-case name to the address we answer with. */
 const names = new Map<string, { name: string; address: string }>();
 
@@ -79,17 +98,13 @@ class User implements MdnsUser {
 
   resolve(name: string, timeout: number): Promise<string | undefined> {
     const key = name.toLowerCase();
-    if (this.#released || !(pending.has(key) || pending.size < MAX_PENDING))
-      return Promise.resolve(undefined);
+    if (this.#released) return Promise.resolve(undefined);
+    const cached = cache.get(key);
+    if (cached !== undefined && cached.expires > Date.now()) return Promise.resolve(cached.address);
+    let resolution = pending.get(key);
+    if (resolution === undefined && pending.size >= MAX_PENDING) return Promise.resolve(undefined);
     const mdns = open();
-    return new Promise((resolve) => {
-      const waiter: Waiter = { user: this, resolve, timers: [] };
-      let waiters = pending.get(key);
-      if (waiters === undefined) {
-        waiters = new Set();
-        pending.set(key, waiters);
-      }
-      waiters.add(waiter);
+    if (resolution === undefined) {
       const ask = () =>
         mdns.query({
           questions: [
@@ -98,8 +113,17 @@ class User implements MdnsUser {
           ],
         });
       ask();
-      for (const at of RETRIES) if (at < timeout) waiter.timers.push(later(ask, at));
-      waiter.timers.push(later(() => settle(key, waiter, undefined), timeout));
+      resolution = { waiters: new Set(), timers: RETRIES.map((at) => later(ask, at)) };
+      pending.set(key, resolution);
+    }
+    const waiters = resolution.waiters;
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        user: this,
+        resolve,
+        timer: later(() => settle(key, waiter, undefined), timeout),
+      };
+      waiters.add(waiter);
     });
   }
 
@@ -115,7 +139,7 @@ class User implements MdnsUser {
     if (this.#released) return;
     this.#released = true;
     for (const key of this.#names) names.delete(key);
-    for (const [key, waiters] of pending)
+    for (const [key, { waiters }] of pending)
       for (const waiter of waiters) if (waiter.user === this) settle(key, waiter, undefined);
     if (--users === 0 && socket !== undefined) {
       socket.destroy();
@@ -131,10 +155,13 @@ function later(run: () => void, ms: number): NodeJS.Timeout {
 }
 
 function settle(key: string, waiter: Waiter, address: string | undefined): void {
-  const waiters = pending.get(key);
-  if (!waiters?.delete(waiter)) return;
-  if (waiters.size === 0) pending.delete(key);
-  for (const timer of waiter.timers) clearTimeout(timer);
+  const resolution = pending.get(key);
+  if (!resolution?.waiters.delete(waiter)) return;
+  clearTimeout(waiter.timer);
+  if (resolution.waiters.size === 0) {
+    pending.delete(key);
+    for (const timer of resolution.timers) clearTimeout(timer);
+  }
   waiter.resolve(address);
 }
 
@@ -156,15 +183,20 @@ function open(): MulticastDns {
   return mdns;
 }
 
-/** A response record: an address for a name someone waits for. */
+/** A response record: an address to cache, and for whoever waits for its name. */
 function answered(record: MdnsRecord): void {
   if (typeof record.name !== 'string' || (record.type !== 'A' && record.type !== 'AAAA')) return;
-  const key = record.name.toLowerCase();
-  const waiters = pending.get(key);
-  if (waiters === undefined || typeof record.data !== 'string') return;
+  if (typeof record.data !== 'string' || typeof record.ttl !== 'number') return;
   const address = canonicalIp(record.data);
   if (address === undefined || (ipFamily(address) === 4) !== (record.type === 'A')) return;
-  for (const waiter of [...waiters]) settle(key, waiter, address);
+  const key = record.name.toLowerCase();
+  cache.delete(key);
+  if (record.ttl <= 0) return; // §10.1: a goodbye
+  cache.set(key, { address, expires: Date.now() + Math.min(record.ttl, TTL) * 1000 });
+  if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
+  const resolution = pending.get(key);
+  if (resolution === undefined) return;
+  for (const waiter of [...resolution.waiters]) settle(key, waiter, address);
 }
 
 /** A question for one of our names: answered with its address (RFC 6762 §6). */
