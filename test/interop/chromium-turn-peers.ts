@@ -89,7 +89,8 @@ export async function chromiumRelayRun(
     await peer.call('send', ch, 'from chromium');
     const [atNode] = await got;
 
-    // Settled: our selected pair nominated, and Chromium's the same pair seen from its side.
+    // Settled: our selected pair nominated, and Chromium's the same pair seen from its side,
+    // nominated there too (its getStats() may answer from a cache a few ms old).
     const end = performance.now() + 5000;
     for (;;) {
       const o = selectedOf(await statsOf(link.node));
@@ -97,7 +98,7 @@ export async function chromiumRelayRun(
       if (
         o?.pair.nominated &&
         o.pair.state === 'succeeded' &&
-        c &&
+        c?.pair.nominated &&
         at(o.local) === at(c.remote) &&
         at(o.remote) === at(c.local)
       ) {
