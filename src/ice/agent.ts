@@ -1120,11 +1120,17 @@ export class IceAgent implements Timed {
     const colon = username.indexOf(':');
     const ufrag = username.slice(0, colon);
     const current = colon > 0 && ufrag === this.#local.usernameFragment;
-    // After a restart, the selected pair of the previous generation still answers its consent.
+    // After a restart, the previous generation's pairs still answer consent, the peer's
+    // selected one among them (§9), but only from the addresses that generation knew: a peer
+    // restarting pairs its new candidates with our previous ones before it has our answer;
+    // were those checks answered, it could nominate such a pair with the old credentials
+    // (libwebrtc does) and never check our new candidates.
     const previous = this.#keepSelected ? this.#selected?.credentials : undefined;
     const key = current
       ? this.#localKey
-      : ufrag === previous?.localUfrag
+      : ufrag === previous?.localUfrag &&
+          this.#previousBases.has(base) &&
+          this.#previousRemotes.has(`${address}:${port}`)
         ? previous.localKey
         : undefined;
     if (!key || request.checkIntegrity(key) !== 'ok')
