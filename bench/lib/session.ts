@@ -9,7 +9,6 @@ import {
   type Channel,
   candidateInit,
   closePeer,
-  descriptionFor,
   type PeerConnection,
   type SessionDescription,
   type Stack,
@@ -69,7 +68,7 @@ export async function offer(
   await pc.setLocalDescription(o);
   side.signal.send({ type: `${side.session}:description`, description: descriptionOf(pc, o) });
   const { description } = await side.signal.next(`${side.session}:description`);
-  await pc.setRemoteDescription(descriptionFor(side.stack.name, description as SessionDescription));
+  await pc.setRemoteDescription(description as SessionDescription);
   acceptCandidates(side, pc);
   await opened(channel);
   return { pc, channel };
@@ -83,7 +82,7 @@ export async function answer(side: Side): Promise<Connected> {
     pc.addEventListener('datachannel', (e) => resolve(e.channel!)),
   );
   trickle(side, pc);
-  await pc.setRemoteDescription(descriptionFor(side.stack.name, description as SessionDescription));
+  await pc.setRemoteDescription(description as SessionDescription);
   acceptCandidates(side, pc);
   const a = await pc.createAnswer();
   await pc.setLocalDescription(a);

@@ -117,19 +117,6 @@ export function candidateInit(candidate: unknown): Record<string, unknown> | und
   return init.candidate ? { ...init } : undefined;
 }
 
-/**
- * A remote description as the receiving stack takes it. node-datachannel writes
- * `a=ice-options:ice2,trickle`, outside the RFC 8839 grammar (options are separated by
- * spaces), and purertc refuses such a description; the benchmark mends it.
- */
-export function descriptionFor(stack: StackName, d: SessionDescription): SessionDescription {
-  if (stack !== 'purertc') return d;
-  return {
-    type: d.type,
-    sdp: d.sdp.replace(/^(a=ice-options:.*)$/gm, (line) => line.replaceAll(',', ' ')),
-  };
-}
-
 /** close() of any stack, waiting when it returns a promise. */
 export async function closePeer(pc: PeerConnection): Promise<void> {
   await pc.close();

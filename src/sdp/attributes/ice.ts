@@ -14,10 +14,14 @@ export function parseIceCredential(value: string | null): string | undefined {
   return value !== null && ICE_CHARS.test(value) ? value : undefined;
 }
 
-/** `ice-options:ice-option-tag *(SP ice-option-tag)`, `ice-option-tag = 1*ice-char` (§5.6). */
+/**
+ * `ice-options:ice-option-tag *(SP ice-option-tag)`, `ice-option-tag = 1*ice-char` (§5.6).
+ * Commas are taken as separators too: libdatachannel writes `ice-options:ice2,trickle`,
+ * and browsers accept it.
+ */
 export function parseIceOptions(value: string | null): string[] | undefined {
   if (value === null) return undefined;
-  const tags = value.split(' ');
+  const tags = value.split(/[ ,]/);
   return tags.every((t) => ICE_CHARS.test(t)) ? tags : undefined;
 }
 
