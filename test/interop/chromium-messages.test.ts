@@ -169,6 +169,8 @@ test('Chromium: messages', needsPeer('chromium', 'chromium'), async (t) => {
         assert.equal(theirs.label, `theirs${i}`);
         assert.deepEqual(attributes(theirs), expect(init), `theirs${i} here`);
         if (theirs.readyState !== 'open') await once(theirs, 'open');
+        // Chromium's own end opens when our DCEP ACK reaches it, which may be after ours.
+        await peer.channelEvent(made.ch, 'open');
         // 50 messages each way; on loopback nothing is lost, in whatever order.
         const count = 50;
         const here = received<string>(theirs, count);

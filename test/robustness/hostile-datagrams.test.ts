@@ -14,7 +14,15 @@ import { Method, StunWriter, shortTermKey, XorMappedAddress } from '../../src/st
 import type { RTCPeerConnection } from '../../src/webrtc/RTCPeerConnection.js';
 import { prng } from '../support/simnet.js';
 import { pc } from '../webrtc/pc-helpers.js';
-import { channelPair, inject, selectedPair, tapSends, transfer, udpSocketOn } from './peers.js';
+import {
+  channelPair,
+  inject,
+  nominated,
+  selectedPair,
+  tapSends,
+  transfer,
+  udpSocketOn,
+} from './peers.js';
 
 async function transportPacketsReceived(connection: RTCPeerConnection): Promise<number> {
   for (const s of (await connection.getStats()).values())
@@ -32,6 +40,7 @@ test('a transfer completes intact through a stream of forged, replayed and rando
   const a = pc(t);
   const b = pc(t);
   const [sender, receiver] = await channelPair(a, b);
+  await Promise.all([nominated(a), nominated(b)]);
   const pairB = selectedPair(b);
   const pairA = selectedPair(a);
   const socketB = udpSocketOn(pairB.local.port);

@@ -31,6 +31,14 @@ export async function channelPair(
   return [local, channel];
 }
 
+/**
+ * Resolves once ICE has nominated its pair (iceConnectionState 'completed'): before that
+ * the selected pair may still move, e.g. from IPv4 to IPv6 loopback.
+ */
+export async function nominated(pc: RTCPeerConnection): Promise<void> {
+  while (pc.iceConnectionState !== 'completed') await once(pc, 'iceconnectionstatechange');
+}
+
 /** The local and remote transport addresses of a connection's selected pair. */
 export function selectedPair(pc: RTCPeerConnection): {
   local: { address: string; port: number };
