@@ -12,6 +12,9 @@
  * `silence` to `interval + unanswered` ms after it went quiet (3 to 7 s by default).
  */
 
+/** The grid consent requests are scheduled on, ms (narrower for intervals under 625 ms). */
+const CONSENT_GRID_MS = 250;
+
 export interface ConsentOptions {
   /** Mean interval between consent requests, ms (5000). */
   interval?: number;
@@ -47,7 +50,7 @@ export class ConsentFreshness {
     this.#random = random;
     this.expiresAt = grantedAt + this.#timeout;
     this.lastReceived = grantedAt;
-    this.nextRequestAt = now + this.#nextInterval();
+    this.nextRequestAt = this.#nextRequest(now);
   }
 
   /** An authenticated response to a check or consent request on the pair. */
@@ -64,7 +67,7 @@ export class ConsentFreshness {
 
   /** A consent request went out (its first transmission). */
   requested(now: number): void {
-    this.nextRequestAt = now + this.#nextInterval();
+    this.nextRequestAt = this.#nextRequest(now);
     this.#unansweredSince ??= now;
   }
 
@@ -91,8 +94,18 @@ export class ConsentFreshness {
     return Math.max(this.lastReceived + this.#silence, this.#unansweredSince + this.#unanswered);
   }
 
-  /** RFC 7675 §5.1: uniformly 0.8 to 1.2 times the interval. */
-  #nextInterval(): number {
-    return this.#interval * (0.8 + 0.4 * this.#random());
+  /**
+   * RFC 7675 §5.1: 0.8 to 1.2 times the interval after `now`, drawn uniformly, then moved
+   * onto a grid of CONSENT_GRID_MS on the process's clock (inside that range still).
+   * Connections whose requests fall due close together then send them on one timer
+   * wake-up, and their answers come back together: a server's idle connections cost a
+   * fraction of the wake-ups.
+   */
+  #nextRequest(now: number): number {
+    const latest = now + 1.2 * this.#interval;
+    const at = now + this.#interval * (0.8 + 0.4 * this.#random());
+    const grid = Math.min(CONSENT_GRID_MS, 0.4 * this.#interval);
+    const onGrid = Math.ceil(at / grid) * grid;
+    return onGrid <= latest ? onGrid : onGrid - grid;
   }
 }

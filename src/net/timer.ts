@@ -17,17 +17,26 @@ export interface Timed {
 export const now: () => number = () => performance.now();
 
 /**
- * One setTimeout, re-armed to the earliest deadline asked for. A later deadline does not
- * re-arm a timer that fires sooner: the early wake-up is harmless (the core finds nothing
- * due and reports its real deadline again) and saves clearTimeout/setTimeout churn on the
- * per-packet path. A deadline already due (data just queued for sending) runs on
- * setImmediate: Node makes a setTimeout wait at least 1 ms, which would add a millisecond
- * to every message's trip.
+ * Moving a timer to a later deadline costs a clearTimeout and a setTimeout; letting it fire
+ * early costs a wake-up that finds nothing due. Deadlines that move later by less than
+ * this (the retransmission timer pushed back by each acknowledgement of a transfer) keep
+ * the armed timer; larger moves (a request answered, the next one due seconds later)
+ * re-arm it, so that idle connections are not woken for nothing.
+ */
+const REARM_LATER_MS = 50;
+
+/**
+ * One setTimeout, armed for the owner's next deadline: `arm` is always given the earliest
+ * moment the owner needs, so it replaces what was armed, except for the small moves later
+ * above. A deadline already due (data just queued for sending) runs on setImmediate: Node
+ * makes a setTimeout wait at least 1 ms, which would add a millisecond to every message's
+ * trip.
  */
 export class DeadlineTimer {
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
   #at = Number.POSITIVE_INFINITY;
+  #closed = false;
   readonly #onDeadline: (now: number) => void;
   readonly #ref: boolean;
 
@@ -37,9 +46,13 @@ export class DeadlineTimer {
     this.#ref = options.ref ?? true;
   }
 
-  /** Wakes the owner at `deadline` (or soon after); undefined cancels nothing, it just asks for no wake-up. */
+  /**
+   * Wakes the owner at `deadline`, its earliest (or up to REARM_LATER_MS before it);
+   * undefined asks for no wake-up and leaves an armed timer to fire harmlessly.
+   */
   arm(deadline: number | undefined): void {
-    if (deadline === undefined || deadline >= this.#at) return;
+    if (this.#closed || deadline === undefined || deadline === this.#at) return;
+    if (deadline > this.#at && deadline - this.#at < REARM_LATER_MS) return;
     this.#cancel();
     this.#at = deadline;
     const delay = Math.ceil(deadline - now());
@@ -59,7 +72,7 @@ export class DeadlineTimer {
 
   close(): void {
     this.#cancel();
-    this.#at = Number.NEGATIVE_INFINITY; // never re-armed after close
+    this.#closed = true;
   }
 
   #cancel(): void {

@@ -119,6 +119,19 @@ test('data from the peer counts as liveness, but not as consent', () => {
   net.removeTimed(timer);
 });
 
+test('ConsentFreshness: requests fall on a 250 ms grid, 4 to 6 s apart', () => {
+  const random = seeded('grid');
+  const consent = new ConsentFreshness(0, 0, random);
+  let at = 1234.5;
+  for (let i = 0; i < 1000; i++) {
+    consent.requested(at);
+    const gap = consent.nextRequestAt - at;
+    assert.ok(gap >= 4000 && gap <= 6000, `gap ${gap}`);
+    assert.equal(consent.nextRequestAt % 250, 0);
+    at = consent.nextRequestAt + random() * 30; // a timer fires a little late
+  }
+});
+
 test('ConsentFreshness: disconnected needs both silence and an unanswered request', () => {
   const consent = new ConsentFreshness(0, 0, seeded('x'), {
     interval: 5000,

@@ -27,8 +27,9 @@ test('an earlier deadline replaces a later one; close() cancels both kinds', asy
   timer.arm(now());
   await tick();
   assert.equal(fired.length, 1, 'the due deadline fired at once');
-  timer.arm(now() + 20);
-  timer.arm(now() + 60_000); // later: does not re-arm
+  const armed = now() + 20;
+  timer.arm(armed);
+  timer.arm(armed + 10); // a little later: the armed timer stays, an early wake-up is harmless
   await new Promise((r) => setTimeout(r, 40));
   assert.equal(fired.length, 2);
 
@@ -37,4 +38,14 @@ test('an earlier deadline replaces a later one; close() cancels both kinds', asy
   timer.arm(now());
   await new Promise((r) => setTimeout(r, 5));
   assert.equal(fired.length, 2, 'nothing fires after close()');
+});
+
+test('a deadline moved seconds later re-arms: an idle owner is not woken for nothing', async () => {
+  const fired: number[] = [];
+  const timer = new DeadlineTimer((at) => fired.push(at));
+  timer.arm(now() + 20); // a retransmission, say
+  timer.arm(now() + 5000); // answered: the next request is due in 5 s
+  await new Promise((r) => setTimeout(r, 60));
+  assert.deepEqual(fired, []);
+  timer.close();
 });
