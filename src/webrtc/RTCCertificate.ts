@@ -1,12 +1,11 @@
 /**
  * RTCCertificate and generateCertificate() (W3C webrtc-pc §4.9 "Certificate Management").
  *
- * Keys come from node's WebCrypto; the self-signed X.509 certificate around them is built
- * with PKI.js (pkijs + asn1js): pure JavaScript, no native code and no global state.
+ * Keys are generated and the certificate signed by node:crypto on its thread pool; the
+ * certificate itself is written by src/dtls/certificate.ts.
  */
-import { KeyObject, randomBytes, webcrypto } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import { generateKeyPair, type KeyObject, randomBytes } from 'node:crypto';
+import { selfSignedCertificate } from '../dtls/certificate.js';
 import type { DtlsCertificate } from '../dtls/credentials.js';
 import { certificateFingerprint } from '../dtls/fingerprint.js';
 import { requireArguments, toDOMString, toEnforcedUnsigned } from './webidl.js';
@@ -90,16 +89,30 @@ export async function generateCertificate(
       'NotSupportedError',
     );
   }
-  // Step 7: generate the key and the certificate.
+  // Step 7: generate the key and the certificate. The spec asks for nothing that
+  // identifies the user: the common name and serial number are random. It is valid from a
+  // day back (clock skew) to the end of its lifetime.
   const start = Date.now();
-  const keys = (await webcrypto.subtle.generateKey(params.keygen, false, [
-    'sign',
-    'verify',
-  ])) as webcrypto.CryptoKeyPair;
-  const der = await selfSignedCertificate(keys, params.hash, start, expires);
-  return new RTCCertificate(constructing, start + expires, {
-    der,
-    privateKey: KeyObject.from(keys.privateKey),
+  const { privateKey, publicKey } = await generateKeys(params);
+  const der = await selfSignedCertificate({
+    privateKey,
+    publicKey,
+    commonName: randomBytes(8).toString('hex'),
+    notBefore: start - 86_400_000,
+    notAfter: start + expires,
+  });
+  return new RTCCertificate(constructing, start + expires, { der, privateKey });
+}
+
+function generateKeys(
+  params: KeyParameters,
+): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
+  return new Promise((resolve, reject) => {
+    const done = (error: Error | null, publicKey: KeyObject, privateKey: KeyObject) =>
+      error ? reject(error) : resolve({ privateKey, publicKey });
+    if (params.type === 'ec') generateKeyPair('ec', { namedCurve: 'prime256v1' }, done);
+    else
+      generateKeyPair('rsa', { modulusLength: params.modulusLength, publicExponent: 65537 }, done);
   });
 }
 
@@ -193,13 +206,11 @@ function registeredName(name: unknown, registered: string[]): string {
   return found;
 }
 
-/** The key generation and signature hash for the algorithms a certificate can use: P-256 ECDSA and RSA PKCS#1 v1.5 with SHA-256. */
-function certificateParameters(
-  a: Normalized,
-): { keygen: webcrypto.AlgorithmIdentifier & Record<string, unknown>; hash: string } | undefined {
-  if (a.name === 'ECDSA' && a.namedCurve === 'P-256') {
-    return { keygen: { name: 'ECDSA', namedCurve: 'P-256' }, hash: 'SHA-256' };
-  }
+/** The keys a certificate can have: P-256 ECDSA, or RSA for PKCS#1 v1.5 with SHA-256 (exponent 65537). */
+type KeyParameters = { type: 'ec' } | { type: 'rsa'; modulusLength: number };
+
+function certificateParameters(a: Normalized): KeyParameters | undefined {
+  if (a.name === 'ECDSA' && a.namedCurve === 'P-256') return { type: 'ec' };
   if (a.name === 'RSASSA-PKCS1-v1_5') {
     const modulusLength = a.modulusLength as number;
     const exponent = a.publicExponent as Uint8Array;
@@ -212,55 +223,7 @@ function certificateParameters(
         .replace(/^(00)+/, '') !== '010001'
     )
       return undefined;
-    return {
-      keygen: {
-        name: 'RSASSA-PKCS1-v1_5',
-        modulusLength,
-        publicExponent: new Uint8Array([1, 0, 1]),
-        hash: 'SHA-256',
-      },
-      hash: 'SHA-256',
-    };
+    return { type: 'rsa', modulusLength };
   }
   return undefined;
-}
-
-/**
- * A self-signed X.509 v3 certificate. The spec asks for nothing that identifies the user:
- * the common name and serial number are random. It is valid from a day back (clock skew)
- * to the end of its lifetime.
- */
-async function selfSignedCertificate(
-  keys: webcrypto.CryptoKeyPair,
-  hash: string,
-  now: number,
-  lifetime: number,
-): Promise<Buffer> {
-  const engine = new pkijs.CryptoEngine({
-    name: 'node',
-    crypto: webcrypto as unknown as ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'],
-  });
-  const cert = new pkijs.Certificate();
-  cert.version = 2;
-  const serial = randomBytes(8);
-  serial[0] = (serial[0]! & 0x7f) | 0x01; // positive and of full length
-  cert.serialNumber = new asn1js.Integer({ valueHex: serial });
-  const name = new pkijs.AttributeTypeAndValue({
-    type: '2.5.4.3', // commonName
-    value: new asn1js.Utf8String({ value: randomBytes(8).toString('hex') }),
-  });
-  cert.subject.typesAndValues.push(name);
-  cert.issuer.typesAndValues.push(name);
-  cert.notBefore.value = new Date(now - 86_400_000);
-  cert.notAfter.value = new Date(now + Math.max(lifetime, 0));
-  await cert.subjectPublicKeyInfo.importKey(
-    keys.publicKey as unknown as Parameters<pkijs.PublicKeyInfo['importKey']>[0],
-    engine,
-  );
-  await cert.sign(
-    keys.privateKey as unknown as Parameters<pkijs.Certificate['sign']>[0],
-    hash,
-    engine,
-  );
-  return Buffer.from(cert.toSchema(true).toBER(false));
 }
