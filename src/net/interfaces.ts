@@ -34,7 +34,30 @@ const IFA_F_DADFAILED = 0x08;
 const IFA_F_DEPRECATED = 0x20;
 const IFA_F_TENTATIVE = 0x40;
 
+/**
+ * The system's own enumeration, kept for a second: a server setting up connections in
+ * bursts would otherwise list interfaces and read /proc for each (about 0.5 ms), while
+ * addresses seldom change and an agent gathering a second late sees the change anyway.
+ */
+const ENUMERATION_LIFETIME_MS = 1000;
+const enumerations = new Map<
+  HostAddressOptions['loopback'],
+  { at: number; found: HostAddress[] }
+>();
+
 export function hostAddresses(options: HostAddressOptions = {}): HostAddress[] {
+  if (options.interfaces !== undefined || options.ipv6Flags !== undefined)
+    return enumerate(options);
+  const at = performance.now();
+  let cached = enumerations.get(options.loopback);
+  if (cached === undefined || at - cached.at >= ENUMERATION_LIFETIME_MS) {
+    cached = { at, found: enumerate(options) };
+    enumerations.set(options.loopback, cached);
+  }
+  return cached.found.map((a) => ({ ...a }));
+}
+
+function enumerate(options: HostAddressOptions): HostAddress[] {
   const interfaces = options.interfaces ?? networkInterfaces();
   const flags = options.ipv6Flags ?? linuxIpv6Flags();
   const found: (HostAddress & { prefix: string; temporary: boolean })[] = [];
