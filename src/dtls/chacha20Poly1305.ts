@@ -23,27 +23,22 @@ declare const WebAssembly: {
   Instance: new (module: object) => { exports: unknown };
 };
 
+/** Pointers into the module's memory and lengths; `open` returns 1 when the tag verifies. */
+type AeadCall<Result> = (
+  key: number,
+  nonce: number,
+  aad: number,
+  aadLength: number,
+  input: number,
+  length: number,
+  out: number,
+) => Result;
+
 interface Exports {
   memory: { buffer: ArrayBuffer };
   __heap_base: { value: number };
-  seal(
-    key: number,
-    nonce: number,
-    aad: number,
-    aadLength: number,
-    input: number,
-    length: number,
-    out: number,
-  ): void;
-  open(
-    key: number,
-    nonce: number,
-    aad: number,
-    aadLength: number,
-    input: number,
-    length: number,
-    out: number,
-  ): number;
+  seal: AeadCall<void>;
+  open: AeadCall<number>;
 }
 
 function instantiate(): Exports | undefined {

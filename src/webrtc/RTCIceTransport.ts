@@ -5,21 +5,16 @@
  * algorithms that change them (gathering, "change the selected candidate pair and
  * state") because those also update and fire events at the connection.
  */
+import type { IceGatheringState, IceTransportState } from '../ice/agent.js';
 import { defineEventHandlers } from './event-handler.js';
 import type { EventHandler } from './idl.js';
 import type { RTCIceCandidate } from './RTCIceCandidate.js';
 
 export type RTCIceRole = 'unknown' | 'controlling' | 'controlled';
 export type RTCIceComponent = 'rtp' | 'rtcp';
-export type RTCIceGathererState = 'new' | 'gathering' | 'complete';
-export type RTCIceTransportState =
-  | 'new'
-  | 'checking'
-  | 'connected'
-  | 'completed'
-  | 'disconnected'
-  | 'failed'
-  | 'closed';
+/** The W3C enums hold the values the ICE agent's states take. */
+export type RTCIceGathererState = IceGatheringState;
+export type RTCIceTransportState = IceTransportState;
 
 export interface RTCIceParameters {
   usernameFragment?: string;

@@ -17,7 +17,11 @@ import type { MediaStream } from './MediaStream.js';
 import type { RTCCertificate } from './RTCCertificate.js';
 import type { RTCDataChannel } from './RTCDataChannel.js';
 import type { RTCDtlsTransportState } from './RTCDtlsTransport.js';
-import type { RTCIceTransport } from './RTCIceTransport.js';
+import type {
+  RTCIceGathererState,
+  RTCIceTransport,
+  RTCIceTransportState,
+} from './RTCIceTransport.js';
 import { type RTCRtpTransceiver, transceiverSlots } from './RTCRtpTransceiver.js';
 import type { RTCSctpTransport } from './RTCSctpTransport.js';
 import { type RTCSdpType, RTCSessionDescription } from './RTCSessionDescription.js';
@@ -30,15 +34,9 @@ export type RTCSignalingState =
   | 'have-local-pranswer'
   | 'have-remote-pranswer'
   | 'closed';
-export type RTCIceGatheringState = 'new' | 'gathering' | 'complete';
-export type RTCIceConnectionState =
-  | 'new'
-  | 'checking'
-  | 'connected'
-  | 'completed'
-  | 'disconnected'
-  | 'failed'
-  | 'closed';
+/** Distinct enums in the spec, with the values of RTCIceGathererState and RTCIceTransportState. */
+export type RTCIceGatheringState = RTCIceGathererState;
+export type RTCIceConnectionState = RTCIceTransportState;
 export type RTCPeerConnectionState =
   | 'new'
   | 'connecting'

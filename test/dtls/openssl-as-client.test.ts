@@ -1,17 +1,19 @@
 /** Our DTLS server against `openssl s_client -dtls1_2`. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CipherSuite } from '../../src/dtls/cipherSuites.js';
 import type { DtlsCertificate } from '../../src/dtls/credentials.js';
 import { DtlsSocket, type DtlsSocketOptions } from '../../src/dtls/socket.js';
-import { SRTP_EXPORTER_LABEL, SrtpProtectionProfile } from '../../src/dtls/srtp.js';
+import { SRTP_EXPORTER_LABEL } from '../../src/dtls/srtp.js';
 import { needsPeer } from '../support/peers.js';
 import { ecdsaCertificate, rsaCertificate } from './helpers.js';
 import {
+  cipherSuites,
   type OpensslCertificate,
   type OpensslProcess,
   opensslFiles,
   sClient,
+  srtpProfiles,
+  until,
 } from './opensslPeer.js';
 
 const peer = needsPeer('openssl', 'openssl');
@@ -24,62 +26,6 @@ before(async () => {
   [ec, rsa] = await Promise.all([ecdsaCertificate(), rsaCertificate()]);
 });
 after(() => files?.remove());
-
-const srtp = [
-  { id: SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM, openssl: 'SRTP_AEAD_AES_128_GCM', length: 56 },
-  { id: SrtpProtectionProfile.SRTP_AEAD_AES_256_GCM, openssl: 'SRTP_AEAD_AES_256_GCM', length: 88 },
-  {
-    id: SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80,
-    openssl: 'SRTP_AES128_CM_SHA1_80',
-    length: 60,
-  },
-  {
-    id: SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_32,
-    openssl: 'SRTP_AES128_CM_SHA1_32',
-    length: 60,
-  },
-];
-
-const suites = [
-  {
-    id: CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-    openssl: 'ECDHE-ECDSA-AES128-GCM-SHA256',
-    rsa: false,
-  },
-  {
-    id: CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-    openssl: 'ECDHE-ECDSA-AES256-GCM-SHA384',
-    rsa: false,
-  },
-  {
-    id: CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-    openssl: 'ECDHE-ECDSA-CHACHA20-POLY1305',
-    rsa: false,
-  },
-  {
-    id: CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-    openssl: 'ECDHE-RSA-AES128-GCM-SHA256',
-    rsa: true,
-  },
-  {
-    id: CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-    openssl: 'ECDHE-RSA-AES256-GCM-SHA384',
-    rsa: true,
-  },
-  {
-    id: CipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-    openssl: 'ECDHE-RSA-CHACHA20-POLY1305',
-    rsa: true,
-  },
-];
-
-async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** Starts our server and an s_client with `args` presenting `clientCert`; runs `body`, then cleans up. */
 async function withClient(
@@ -117,8 +63,8 @@ test(
   'every suite OpenSSL offers, each SRTP profile, the client certificate checked, keys equal to OpenSSL',
   peer,
   async () => {
-    for (const [i, suite] of suites.entries()) {
-      const profile = srtp[i % srtp.length]!;
+    for (const [i, suite] of cipherSuites.entries()) {
+      const profile = srtpProfiles[i % srtpProfiles.length]!;
       const args = ['-cipher', suite.openssl, '-use_srtp', profile.openssl];
       args.push('-keymatexport', SRTP_EXPORTER_LABEL, '-keymatexportlen', String(profile.length));
       const clientCert = i % 2 === 0 ? files.ec : files.rsa;

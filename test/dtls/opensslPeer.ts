@@ -8,7 +8,9 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CipherSuite } from '../../src/dtls/cipherSuites.js';
 import { certificateFingerprint, type DtlsFingerprint } from '../../src/dtls/fingerprint.js';
+import { SrtpProtectionProfile } from '../../src/dtls/srtp.js';
 import { peerPath } from '../support/peers.js';
 
 export const openssl = () => peerPath('openssl', 'openssl');
@@ -166,4 +168,63 @@ export function sClient(port: number, args: string[], env?: NodeJS.ProcessEnv): 
     ['s_client', '-dtls1_2', '-connect', `127.0.0.1:${port}`, ...args],
     env,
   );
+}
+
+/** The SRTP profiles with OpenSSL's names and the exporter lengths of RFC 5764 §4.2. */
+export const srtpProfiles = [
+  { id: SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM, openssl: 'SRTP_AEAD_AES_128_GCM', length: 56 },
+  { id: SrtpProtectionProfile.SRTP_AEAD_AES_256_GCM, openssl: 'SRTP_AEAD_AES_256_GCM', length: 88 },
+  {
+    id: SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80,
+    openssl: 'SRTP_AES128_CM_SHA1_80',
+    length: 60,
+  },
+  {
+    id: SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_32,
+    openssl: 'SRTP_AES128_CM_SHA1_32',
+    length: 60,
+  },
+];
+
+/** The cipher suites with OpenSSL's names; `rsa`: the suite needs an RSA certificate. */
+export const cipherSuites = [
+  {
+    id: CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    openssl: 'ECDHE-ECDSA-AES128-GCM-SHA256',
+    rsa: false,
+  },
+  {
+    id: CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    openssl: 'ECDHE-ECDSA-AES256-GCM-SHA384',
+    rsa: false,
+  },
+  {
+    id: CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    openssl: 'ECDHE-ECDSA-CHACHA20-POLY1305',
+    rsa: false,
+  },
+  {
+    id: CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    openssl: 'ECDHE-RSA-AES128-GCM-SHA256',
+    rsa: true,
+  },
+  {
+    id: CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    openssl: 'ECDHE-RSA-AES256-GCM-SHA384',
+    rsa: true,
+  },
+  {
+    id: CipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    openssl: 'ECDHE-RSA-CHACHA20-POLY1305',
+    rsa: true,
+  },
+];
+
+/** Polls `check` every 10 ms until it holds; throws after `ms`. */
+export async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
