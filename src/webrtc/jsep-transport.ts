@@ -106,6 +106,11 @@ export class JsepTransport {
   localUfrag: string;
   localPwd: string;
   remoteUfrag: string | undefined;
+  /**
+   * The remote addresses (or mDNS names) the application gave: the only ones its statistics
+   * may show (W3C webrtc-stats, RTCIceCandidateStats.address).
+   */
+  readonly signalledAddresses = new Set<string>();
   dtlsRole: DtlsRole | undefined;
   /** Gathering was started for the current local credentials. */
   gathering = false;
@@ -239,8 +244,11 @@ export class JsepTransport {
     }
   }
 
+  /** A candidate the application signalled (remote description or addIceCandidate). */
   addRemoteCandidate(candidate: Candidate): void {
-    if (!this.closed) this.agent.addRemoteCandidate(candidate);
+    if (this.closed) return;
+    this.signalledAddresses.add(candidate.address);
+    this.agent.addRemoteCandidate(candidate);
   }
 
   endOfRemoteCandidates(): void {

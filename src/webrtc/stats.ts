@@ -161,6 +161,9 @@ function transportStats(
   const candidates = new Map<string, RTCIceCandidateStats>();
   const add = (c: Candidate, type: 'local-candidate' | 'remote-candidate') => {
     const stats = candidateStats(s, c, transportId, type, timestamp);
+    // A remote address the application did not give (peer-reflexive, or resolved from an
+    // mDNS name) stays null: the user agent MUST NOT reveal it (webrtc-stats, RTCIceCandidateStats.address).
+    if (type === 'remote-candidate' && !t.signalledAddresses.has(c.address)) stats.address = null;
     if (!candidates.has(stats.id)) {
       const ufrag = type === 'local-candidate' ? t.localUfrag : t.remoteUfrag;
       if (ufrag !== undefined) stats.usernameFragment = ufrag;

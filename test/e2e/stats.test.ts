@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RTCDataChannelEvent } from '../../src/webrtc/events.js';
+import type { RTCIceCandidateInit } from '../../src/webrtc/RTCIceCandidate.js';
 import type { RTCPeerConnection } from '../../src/webrtc/RTCPeerConnection.js';
 import type { RTCStats } from '../../src/webrtc/RTCStatsReport.js';
 import { negotiate, once, pc, trickle, until } from '../webrtc/pc-helpers.js';
@@ -116,7 +117,9 @@ test('getStats() of a connection carrying data', async (t) => {
   for (const c of [local, remoteCandidate]) {
     assert.equal(c.transportId, transport.id);
     assert.equal(c.protocol, 'udp');
-    assert.equal(typeof c.address, 'string');
+    // A peer-reflexive remote address was never given by the application: it stays null.
+    if (c.candidateType === 'prflx') assert.equal(c.address, null);
+    else assert.equal(typeof c.address, 'string');
     assert.equal(typeof c.port, 'number');
     assert.equal(typeof c.priority, 'number');
     assert.equal(typeof c.foundation, 'string');
@@ -162,4 +165,30 @@ test('getStats() before any negotiation: the connection and its channels', async
       ['data-channel', 'connecting'],
     ],
   );
+});
+
+test('a remote address the application never gave is null in the stats; a given one is shown', async (t) => {
+  const a = pc(t);
+  const b = pc(t);
+  // Only a's candidates reach b: b's checks make b peer-reflexive at a.
+  a.addEventListener('icecandidate', (e) => {
+    const { candidate } = e as Event & { candidate: RTCIceCandidateInit | null };
+    if (candidate) b.addIceCandidate(candidate).catch(() => {});
+  });
+  const channel = a.createDataChannel('x');
+  await negotiate(a, b);
+  await once(channel, 'open');
+  const remote = ofType(await statsOf(a), 'remote-candidate');
+  assert.ok(remote.length > 0);
+  for (const c of remote) {
+    assert.equal(c.candidateType, 'prflx');
+    assert.equal(c.address, null);
+    assert.equal(typeof c.port, 'number');
+  }
+  // b knows a's addresses from a's own candidates.
+  const known = ofType(await statsOf(b), 'remote-candidate').filter(
+    (c) => c.candidateType === 'host',
+  );
+  assert.ok(known.length > 0);
+  for (const c of known) assert.equal(typeof c.address, 'string');
 });
