@@ -131,7 +131,9 @@ export class Session {
   }
 }
 
+/** A remote address the page never signalled (peer-reflexive, behind mDNS) is null in the stats. */
 function hostPort(address, port) {
+  if (address === null || address === undefined) return `(address not shown):${port}`;
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
