@@ -53,6 +53,7 @@ import { ForwardTsnSupported } from './params/forward-tsn-supported.js';
 import { StateCookie } from './params/state-cookie.js';
 import { SupportedExtensions } from './params/supported-extensions.js';
 import { UnrecognizedParameter } from './params/unrecognized-parameter.js';
+import { EDMID_SCTP_OVER_DTLS, ZeroChecksumAcceptable } from './params/zero-checksum-acceptable.js';
 import { Reassembly } from './reassembly.js';
 import { RetransmissionTimeout } from './rto.js';
 import { OutgoingMessage, SendQueue } from './send-queue.js';
@@ -139,11 +140,14 @@ const MIN_FRAGMENT = 64;
 const DATA_OVERHEAD = 4 + DATA_HEADER_LENGTH;
 const EXTENSIONS = new SupportedExtensions([ChunkType.FORWARD_TSN, ChunkType.RE_CONFIG]);
 const FORWARD_TSN_SUPPORTED = new ForwardTsnSupported();
+const ZERO_CHECKSUM_OVER_DTLS = new ZeroChecksumAcceptable(EDMID_SCTP_OVER_DTLS);
 
 interface InitParams {
   cookie: Buffer | undefined;
   forwardTsn: boolean;
   reconfig: boolean;
+  /** The peer announced Zero Checksum Acceptable for SCTP over DTLS. */
+  zeroChecksum: boolean;
   /** Unrecognized parameters the sender asked to hear about. */
   unrecognized: Tlv[];
 }
@@ -181,6 +185,10 @@ export class Association implements Timed {
   #outboundStreams = 0;
   #inboundStreams = 0;
   #peerForwardTsn = false;
+  /** Our packets go with a zero checksum: we run over DTLS and the peer accepts them (RFC 9653 §5.2). */
+  #sendZeroChecksum = false;
+  /** The packet being built carries a COOKIE ECHO: it gets a real checksum. */
+  #checksumRequired = false;
   #peerReconfig = false;
   /** The a_rwnd of the peer's latest SACK (or INIT). */
   #peerArwnd = 0;
@@ -320,7 +328,7 @@ export class Association implements Timed {
       this.#o.streams,
       this.#o.streams,
       this.#localInitialTsn,
-      [EXTENSIONS, FORWARD_TSN_SUPPORTED],
+      this.#initParameters(),
     );
     this.#state = 'cookie-wait';
     this.#t1Count = 0;
@@ -516,7 +524,14 @@ export class Association implements Timed {
     this.#now = now;
     this.stats.packetsReceived++;
     if (packet.length < COMMON_HEADER_LENGTH + 4) return;
-    if (!verifyChecksum(packet)) {
+    // RFC 9653 §5.3: having announced it, a zero checksum is accepted (an INIT's never is:
+    // it can come before our announcement).
+    if (
+      !verifyChecksum(
+        packet,
+        this.#o.zeroChecksum && packet[COMMON_HEADER_LENGTH] !== ChunkType.INIT,
+      )
+    ) {
       this.stats.badChecksums++;
       return;
     }
@@ -753,12 +768,13 @@ export class Association implements Timed {
         inboundStreams: Math.min(this.#o.streams, init.outboundStreams),
         peerForwardTsn: p.forwardTsn,
         peerReconfig: p.reconfig,
+        peerZeroChecksum: p.zeroChecksum,
         localTieTag,
         peerTieTag,
       },
       this.#secret,
     );
-    const params: Tlv[] = [new StateCookie(cookie), EXTENSIONS, FORWARD_TSN_SUPPORTED];
+    const params: Tlv[] = [new StateCookie(cookie), ...this.#initParameters()];
     for (const u of p.unrecognized) params.push(new UnrecognizedParameter(u));
     this.#sendSingle(
       new InitAckChunk(
@@ -786,7 +802,7 @@ export class Association implements Timed {
       this.#fail('INIT ACK without a State Cookie');
       return;
     }
-    this.#setPeer(ack, p.forwardTsn, p.reconfig);
+    this.#setPeer(ack, p);
     this.#state = 'cookie-echoed';
     this.#cookieEcho = new CookieEchoChunk(Buffer.from(p.cookie));
     this.#cookieEchoDue = true;
@@ -798,7 +814,7 @@ export class Association implements Timed {
   }
 
   /** Takes the peer's side of the association from its INIT or INIT ACK. */
-  #setPeer(init: InitFields, forwardTsn: boolean, reconfig: boolean): void {
+  #setPeer(init: InitFields, { forwardTsn, reconfig, zeroChecksum }: InitParams): void {
     this.#peerTag = init.initiateTag;
     this.#tracker = new DataTracker(init.initialTsn);
     this.#peerInitialTsn = init.initialTsn;
@@ -807,6 +823,14 @@ export class Association implements Timed {
     this.#inboundStreams = Math.min(this.#o.streams, init.outboundStreams);
     this.#peerForwardTsn = forwardTsn;
     this.#peerReconfig = reconfig;
+    this.#sendZeroChecksum = this.#o.zeroChecksum && zeroChecksum;
+  }
+
+  /** The optional parameters of our INIT and INIT ACK. */
+  #initParameters(): Tlv[] {
+    const params: Tlv[] = [EXTENSIONS, FORWARD_TSN_SUPPORTED];
+    if (this.#o.zeroChecksum) params.push(ZERO_CHECKSUM_OVER_DTLS);
+    return params;
   }
 
   /**
@@ -860,6 +884,7 @@ export class Association implements Timed {
     this.#inboundStreams = c.inboundStreams;
     this.#peerForwardTsn = c.peerForwardTsn;
     this.#peerReconfig = c.peerReconfig;
+    this.#sendZeroChecksum = this.#o.zeroChecksum && c.peerZeroChecksum;
   }
 
   #established(now: number): void {
@@ -1201,6 +1226,8 @@ export class Association implements Timed {
     w.begin(this.#o.localPort, this.#o.remotePort, this.#peerTag);
     if (this.#cookieEchoDue && this.#cookieEcho) {
       this.#cookieEchoDue = false;
+      // The peer may hold no state yet that recalls its announcement: a real checksum.
+      this.#checksumRequired = true;
       this.#add(this.#cookieEcho);
     }
     const control = this.#control;
@@ -1316,7 +1343,8 @@ export class Association implements Timed {
 
   #emit(): void {
     const w = this.#writer;
-    const packet = w.finish();
+    const packet = w.finish(this.#sendZeroChecksum && !this.#checksumRequired);
+    this.#checksumRequired = false;
     this.stats.packetsSent++;
     this.#cb.send(packet);
     w.begin(this.#o.localPort, this.#o.remotePort, this.#peerTag);
@@ -1357,7 +1385,13 @@ export class Association implements Timed {
 
 /** Reads INIT / INIT ACK parameters, honouring the upper two bits of unknown types (§3.2.1). */
 function readInitParams(params: readonly RawTlv[]): InitParams {
-  const p: InitParams = { cookie: undefined, forwardTsn: false, reconfig: false, unrecognized: [] };
+  const p: InitParams = {
+    cookie: undefined,
+    forwardTsn: false,
+    reconfig: false,
+    zeroChecksum: false,
+    unrecognized: [],
+  };
   for (const t of params) {
     switch (t.type) {
       case ParameterType.STATE_COOKIE:
@@ -1365,6 +1399,10 @@ function readInitParams(params: readonly RawTlv[]): InitParams {
         break;
       case ParameterType.FORWARD_TSN_SUPPORTED:
         p.forwardTsn = true;
+        break;
+      case ParameterType.ZERO_CHECKSUM_ACCEPTABLE:
+        // Another method than ours (an unknown EDMID) means nothing to us (§5.1).
+        p.zeroChecksum = ZeroChecksumAcceptable.decode(t.value) === EDMID_SCTP_OVER_DTLS;
         break;
       case ParameterType.SUPPORTED_EXTENSIONS:
         for (const type of SupportedExtensions.decode(t.value).chunkTypes) {

@@ -23,6 +23,8 @@ export interface CookieContents {
   inboundStreams: number;
   peerForwardTsn: boolean;
   peerReconfig: boolean;
+  /** The peer accepts zero checksums over DTLS (RFC 9653). */
+  peerZeroChecksum: boolean;
   /** Tie-tags (§5.2.2): the tags of an existing association when the INIT arrived, else 0. */
   localTieTag: number;
   peerTieTag: number;
@@ -43,7 +45,7 @@ export function encodeCookie(c: CookieContents, secret: Buffer): Buffer {
   buf.writeUInt32BE(c.peerReceiverWindow, 28);
   buf.writeUInt16BE(c.outboundStreams, 32);
   buf.writeUInt16BE(c.inboundStreams, 34);
-  buf[36] = (c.peerForwardTsn ? 1 : 0) | (c.peerReconfig ? 2 : 0);
+  buf[36] = (c.peerForwardTsn ? 1 : 0) | (c.peerReconfig ? 2 : 0) | (c.peerZeroChecksum ? 4 : 0);
   buf.writeUInt32BE(c.localTieTag, 37);
   buf.writeUInt32BE(c.peerTieTag, 41);
   mac(buf.subarray(0, BODY), secret).copy(buf, BODY);
@@ -66,6 +68,7 @@ export function decodeCookie(buf: Buffer, secret: Buffer): CookieContents | unde
     inboundStreams: buf.readUInt16BE(34),
     peerForwardTsn: (buf[36]! & 1) !== 0,
     peerReconfig: (buf[36]! & 2) !== 0,
+    peerZeroChecksum: (buf[36]! & 4) !== 0,
     localTieTag: buf.readUInt32BE(37),
     peerTieTag: buf.readUInt32BE(41),
   };

@@ -67,6 +67,12 @@ export interface AssociationOptions {
   delayedAckTimeout?: number;
   /** Valid.Cookie.Life in ms. Default 60 s. */
   cookieLifetime?: number;
+  /**
+   * The association travels over DTLS (RFC 8261), whose records are authenticated: announce
+   * that packets with a zero checksum are accepted, and send them so when the peer
+   * announces the same (RFC 9653, EDMID 1). Default false.
+   */
+  zeroChecksum?: boolean;
 }
 
 export type ResolvedOptions = Required<AssociationOptions>;
@@ -88,6 +94,7 @@ export function resolveOptions(o: AssociationOptions): ResolvedOptions {
     heartbeatInterval: o.heartbeatInterval ?? 30_000,
     delayedAckTimeout: o.delayedAckTimeout ?? 200,
     cookieLifetime: o.cookieLifetime ?? 60_000,
+    zeroChecksum: o.zeroChecksum ?? false,
   };
   if (r.mtu < 256 || r.mtu > 65535) throw new RangeError(`mtu ${r.mtu} out of range`);
   if (r.streams < 1 || r.streams > 65535) throw new RangeError(`streams ${r.streams} out of range`);

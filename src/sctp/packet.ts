@@ -11,10 +11,12 @@ export const COMMON_HEADER_LENGTH = 12;
 /**
  * Whether the CRC32c over the packet, computed with the checksum field as zero, matches
  * that field. The checksum is stored least significant byte first (Appendix B).
+ * `acceptZero`: a zero checksum is taken as valid (RFC 9653 §5.3, when announced).
  */
-export function verifyChecksum(packet: Buffer): boolean {
+export function verifyChecksum(packet: Buffer, acceptZero = false): boolean {
   if (packet.length < COMMON_HEADER_LENGTH) return false;
   const stored = packet.readUInt32LE(8);
+  if (stored === 0 && acceptZero) return true;
   packet.writeUInt32LE(0, 8);
   const ok = crc32c(packet) === stored;
   packet.writeUInt32LE(stored, 8);
@@ -107,13 +109,14 @@ export class PacketWriter {
   }
 
   /**
-   * Writes the checksum and returns the packet: a view of the shared buffer, valid until the
-   * next begin() (the send callback must consume or copy it before returning).
+   * Writes the checksum (zero when the peer accepts that: RFC 9653 §5.2) and returns the
+   * packet: a view of the shared buffer, valid until the next begin() (the send callback
+   * must consume or copy it before returning).
    */
-  finish(): Buffer {
+  finish(zeroChecksum = false): Buffer {
     const packet = this.#buf.subarray(0, this.#offset);
     packet.writeUInt32LE(0, 8);
-    packet.writeUInt32LE(crc32c(packet), 8);
+    if (!zeroChecksum) packet.writeUInt32LE(crc32c(packet), 8);
     return packet;
   }
 }

@@ -180,6 +180,7 @@ export function dtlsConnected(s: PeerConnectionSlots, t: JsepTransport): void {
         maxMessageSize: LOCAL_MAX_MESSAGE_SIZE,
         receiveBufferSize: RECEIVE_BUFFER_SIZE,
         remoteMaxMessageSize: remote.maxMessageSize,
+        zeroChecksum: true, // DTLS authenticates every record (RFC 9653 §7)
       },
       {
         send: (packet) => t.sendRecord(packet),

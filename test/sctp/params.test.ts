@@ -108,6 +108,7 @@ test('the State Cookie is signed: any change or another secret refuses it', () =
     inboundStreams: 1024,
     peerForwardTsn: true,
     peerReconfig: false,
+    peerZeroChecksum: true,
     localTieTag: 6,
     peerTieTag: 7,
   };
