@@ -578,8 +578,8 @@ function byteSize(data: unknown): number {
 /** A copy of binary data (the caller may change it after send()), or undefined for a Blob. */
 function copyBinary(data: Blob | ArrayBuffer | ArrayBufferView): Buffer | undefined {
   if (data instanceof Blob) return undefined;
-  if (data instanceof ArrayBuffer) return Buffer.from(new Uint8Array(data));
-  return Buffer.from(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  if (data instanceof ArrayBuffer) return Buffer.copyBytesFrom(new Uint8Array(data));
+  return Buffer.copyBytesFrom(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 }
 
 // -----------------------------------------------------------------------------------------
