@@ -89,9 +89,24 @@ export class RTCDTMFSender extends EventTarget {
     this.#toneBuffer = this.#toneBuffer.slice(1);
     const next = tone === ',' ? COMMA_DELAY : this.#duration + this.#interToneGap;
     this.#scheduled = true;
-    this.#timer = setTimeout(() => queueTask(this.#playout), next);
+    this.#playoutAfter(next);
     this.dispatchEvent(new RTCDTMFToneChangeEvent('tonechange', { tone }));
   };
+
+  /**
+   * The next playout task, `ms` from now. Node measures a timer from the event loop's
+   * clock, read when the loop last woke up: after a busy turn it fires early, and a tone
+   * would be cut short. The timer is re-armed for whatever is left.
+   */
+  #playoutAfter(ms: number): void {
+    const due = performance.now() + ms;
+    const fire = (): void => {
+      const left = due - performance.now();
+      if (left > 0) this.#timer = setTimeout(fire, Math.ceil(left));
+      else queueTask(this.#playout);
+    };
+    this.#timer = setTimeout(fire, ms);
+  }
 
   #stop(): void {
     clearTimeout(this.#timer);
