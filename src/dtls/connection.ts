@@ -308,6 +308,18 @@ export class DtlsConnection implements Timed {
   }
 
   /**
+   * The path to the peer has just changed or been confirmed (ICE nominated a pair, or
+   * selected another): a flight still waiting for its answer goes again now instead of at
+   * its timer, which is left as it was. A peer whose DTLS starts only once its ICE agent
+   * has nominated drops the first flight, and would otherwise wait out the timer.
+   */
+  resendFlight(now: number): void {
+    this.#now = now;
+    if (!this.#active || this.#retransmitAt === undefined) return;
+    this.#guard(() => this.#transmitFlight());
+  }
+
+  /**
    * Sets the fingerprints from the remote description. The handshake holds the flight that
    * would complete it until they are known; a certificate already received is checked now.
    */

@@ -164,6 +164,7 @@ export class JsepTransport {
       onStateChange: (state) => this.#onIceState(state),
       onSelectedPairChange: (pair) => {
         this.selectedPairChanges++;
+        this.connection?.resendFlight(now());
         this.#listener.selectedPairChanged(this, pair);
       },
       onRoleChange: (role) => this.#listener.roleChanged(this, role),
@@ -329,6 +330,7 @@ export class JsepTransport {
 
   #onIceState(state: IceTransportState): void {
     this.#listener.iceStateChanged(this, state);
+    if (state === 'completed') this.connection?.resendFlight(now());
     this.#maybeStartDtls();
   }
 

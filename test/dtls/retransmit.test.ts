@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import type { DtlsCertificate } from '../../src/dtls/credentials.js';
 import type { Datagram } from '../support/simnet.js';
-import { ecdsaCertificate, handshake, simPair } from './helpers.js';
+import { ecdsaCertificate, handshake, simPair, start } from './helpers.js';
 
 let a: DtlsCertificate;
 let b: DtlsCertificate;
@@ -118,4 +118,24 @@ test('duplicated datagrams do not multiply replies', () => {
   // per ClientHello copy (it keeps no state before the cookie), flight 4, flight 6.
   assert.equal(p.client.sentAt.length, 3);
   assert.equal(p.server.sentAt.length, 4);
+});
+
+test('resendFlight: a flight waiting for its answer goes again at once, its timer unchanged', () => {
+  const p = simPair({ client: a, server: b }, { delay: 5 });
+  let serverUp = false;
+  p.net.filter = () => serverUp; // the peer drops everything until its path is up
+  start(p);
+  p.net.run({ timeout: 30 });
+  assert.deepEqual(p.client.sentAt, [0]);
+  serverUp = true;
+  p.client.connection.resendFlight(p.net.now); // e.g. ICE nominated a pair
+  assert.deepEqual(p.client.sentAt, [0, 30]);
+  assert.equal(p.client.connection.nextDeadline(), 200, 'the timer is the one armed at 0');
+  p.net.run({ until: () => p.client.connection.state === 'connected', timeout: 1000 });
+  assert.equal(p.client.connection.state, 'connected');
+  assert.ok(p.net.now < 100, `connected at ${p.net.now} ms, before the timer`);
+  const sent = p.client.sentAt.length;
+  p.client.connection.resendFlight(p.net.now); // nothing waits for an answer any more
+  p.server.connection.resendFlight(p.net.now);
+  assert.equal(p.client.sentAt.length, sent);
 });
