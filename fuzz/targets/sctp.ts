@@ -4,7 +4,8 @@
  * A live peer goes on exchanging packets with it meanwhile.
  *
  * Most inputs are repaired to pass the first checks: the common header gets the ports and
- * the verification tag of the live association and a good CRC32c, and the TSNs of DATA,
+ * the verification tag of the live association and a good CRC32c or a zero checksum (both
+ * ends accept zero checksums, RFC 9653), and the TSNs of DATA,
  * SACK and FORWARD TSN chunks are moved next to the live ones, so that they reach the
  * receive window, the reassembly and the congestion control rather than being dropped.
  */
@@ -27,6 +28,7 @@ export const SCTP_OPTIONS = {
   maxMessageSize: MAX_MESSAGE,
   remoteMaxMessageSize: 0,
   streams: 16,
+  zeroChecksum: true, // as RTCPeerConnection runs it, over DTLS (RFC 9653)
 };
 
 interface End {
@@ -163,8 +165,10 @@ export function repairPacket(
         v.writeUInt32BE((from.tsn + (v[3]! & 0x3f)) >>> 0, 0);
     }
   }
+  // Half the inputs keep a zero checksum, which both ends accept once announced.
+  const zero = first !== ChunkType.INIT && (input[8]! & 1) === 1;
   p.writeUInt32LE(0, 8);
-  p.writeUInt32LE(crc32c(p), 8);
+  if (!zero) p.writeUInt32LE(crc32c(p), 8);
   return p;
 }
 
