@@ -126,7 +126,10 @@ export function buildDataSection(o: DataSectionOptions): MediaDescription {
   if (t) {
     attributes.push({ name: 'ice-ufrag', value: t.iceUfrag });
     attributes.push({ name: 'ice-pwd', value: t.icePwd });
-    attributes.push({ name: 'ice-options', value: formatIceOptions(t.iceOptions ?? ['trickle']) });
+    // An answer to an offer without options has none: an empty a=ice-options is malformed.
+    const iceOptions = t.iceOptions ?? ['trickle'];
+    if (iceOptions.length > 0)
+      attributes.push({ name: 'ice-options', value: formatIceOptions(iceOptions) });
     for (const f of t.fingerprints)
       attributes.push({ name: 'fingerprint', value: formatFingerprint(f) });
     attributes.push({ name: 'setup', value: t.setup });

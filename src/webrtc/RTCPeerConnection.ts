@@ -381,13 +381,17 @@ export class RTCPeerConnection extends EventTarget {
       if (type !== 'rollback' && !validForState(s, type, false)) {
         return rejectDom('InvalidStateError', `Cannot set a local ${type} in state ${state}`);
       }
-      if (type === 'offer' && sdp !== '' && sdp !== s.lastCreatedOffer) {
+      if (type === 'offer' && sdp !== '' && !sameAsCreated(sdp, s.lastCreatedOffer)) {
         return rejectDom(
           'InvalidModificationError',
           'The SDP does not match the last created offer',
         );
       }
-      if ((type === 'answer' || type === 'pranswer') && sdp !== '' && sdp !== s.lastCreatedAnswer) {
+      if (
+        (type === 'answer' || type === 'pranswer') &&
+        sdp !== '' &&
+        !sameAsCreated(sdp, s.lastCreatedAnswer)
+      ) {
         return rejectDom(
           'InvalidModificationError',
           'The SDP does not match the last created answer',
@@ -853,4 +857,16 @@ function offerStillCurrent(s: PeerConnectionSlots): boolean {
     live.every((t) => layout.transceivers.has(t)) &&
     (layout.data !== undefined) === (s.dataChannelCreated || s.dataMid !== null)
   );
+}
+
+/**
+ * setLocalDescription's "not equal to [[LastCreatedOffer]]" (or Answer), with one leniency
+ * browsers have too: a=ice-options lines may be taken out. Libraries written for browsers
+ * (simple-peer without trickle) remove a=ice-options:trickle before setting the description;
+ * nothing else about it may differ.
+ */
+function sameAsCreated(sdp: string, created: string): boolean {
+  if (sdp === created) return true;
+  const withoutIceOptions = (text: string) => text.replace(/^a=ice-options:[^\r\n]*\r?\n/gm, '');
+  return created !== '' && withoutIceOptions(sdp) === withoutIceOptions(created);
 }

@@ -82,6 +82,39 @@ test('setLocalDescription with SDP other than the last created one is an Invalid
   });
 });
 
+test('without a=ice-options:trickle, as non-trickling libraries set them: offer, answer, connection', async (t) => {
+  const a = pc(t);
+  const b = pc(t);
+  const channel = a.createDataChannel('x');
+  // simple-peer's filter when it does not trickle; anything else changed is still refused.
+  const untrickled = (sdp: string) => sdp.replace(/a=ice-options:trickle\s\n/g, '');
+  const offer = await a.createOffer();
+  assert.match(offer.sdp!, /a=ice-options:trickle\r\n/);
+  await assert.rejects(
+    a.setLocalDescription({
+      type: 'offer',
+      sdp: untrickled(offer.sdp!).replace('a=setup:actpass', 'a=setup:active'),
+    }),
+    { name: 'InvalidModificationError' },
+  );
+  await a.setLocalDescription({ type: 'offer', sdp: untrickled(offer.sdp!) });
+  assert.doesNotMatch(
+    a.localDescription!.sdp,
+    /ice-options/,
+    'the description set is the one given',
+  );
+  while (a.iceGatheringState !== 'complete') await once(a, 'icegatheringstatechange');
+  await b.setRemoteDescription(a.localDescription!);
+  assert.equal(b.canTrickleIceCandidates, false);
+  // An answer to an offer without options names none (no empty a=ice-options line).
+  const answer = await b.createAnswer();
+  assert.doesNotMatch(answer.sdp!, /ice-options/);
+  await b.setLocalDescription(answer);
+  while (b.iceGatheringState !== 'complete') await once(b, 'icegatheringstatechange');
+  await a.setRemoteDescription(b.localDescription!);
+  await once(channel, 'open');
+});
+
 test('bad remote descriptions reject with the exceptions the spec names', async (t) => {
   const a = pc(t);
   const err = await a
