@@ -2,7 +2,7 @@
  * simple-peer, a library written for the browser's WebRTC API, run unchanged on ours
  * through its `wrtc` option: signaling with and without trickle ICE, messages both ways,
  * its duplex stream carrying 2 MiB intact, the addresses it reads from getStats(), and
- * destroy() closing both ends.
+ * destroy() closing both ends; and with the polyfill, without the option.
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -114,4 +114,20 @@ test("simple-peer's duplex stream carries 2 MiB intact; destroy() closes both en
   // The closed connection aborts the SCTP association: b's channel reports it as an error
   // event, which simple-peer passes on, as it does with Chromium ("User-Initiated Abort").
   for (const e of errors) assert.match(e, /User-Initiated Abort|USER_INITIATED_ABORT/i);
+});
+
+test('with the polyfill installed, simple-peer finds the classes itself (no wrtc option)', async (t) => {
+  await import('../../src/polyfill.js');
+  const a = new SimplePeer({ initiator: true });
+  const b = new SimplePeer({});
+  t.after(() => {
+    a.destroy();
+    b.destroy();
+  });
+  a.on('signal', (data) => b.signal(data));
+  b.on('signal', (data) => a.signal(data));
+  await Promise.all([next(a, 'connect'), next(b, 'connect')]);
+  const atB = next(b, 'data');
+  a.send('through the globals');
+  assert.equal(String(await atB), 'through the globals');
 });
