@@ -153,8 +153,12 @@ function listenerOf(s: PeerConnectionSlots): TransportListener {
         queueTask(() => {
           if (!s.isClosed) iceTransportSlots(t.ice).iceRole = role;
         }),
-      dtlsStateChanged: (t, state, failure) =>
-        queueTask(() => dtlsStateChanged(s, t, state, failure)),
+      dtlsStateChanged: (t, state, failure) => {
+        // The association starts at once: the peer's first SCTP packets may follow its
+        // last handshake flight in the same breath, before a task could run.
+        if (state === 'connected' && !s.isClosed && !t.closed) dtlsConnected(s, t);
+        queueTask(() => dtlsStateChanged(s, t, state, failure));
+      },
       dtlsData: (t, record) => dtlsData(s, t, record),
       dtlsRestarted: (t) => dtlsRestarted(s, t),
     };
@@ -363,7 +367,6 @@ function dtlsStateChanged(
       : updateDtlsState(t.dtls, state, certificatesOf(t));
   if (!changed) return;
   updateConnectionState(s);
-  if (state === 'connected') dtlsConnected(s, t);
   if (state === 'closed' || state === 'failed') dtlsEnded(s, t);
 }
 
