@@ -47,18 +47,27 @@ export async function connect(
 ): Promise<[Peer, Peer]> {
   const pa: Peer = peer({ role: 'controlling', ...a }, (c) => pb.ice.addRemoteCandidate(c));
   const pb: Peer = peer({ role: 'controlled', ...b }, (c) => pa.ice.addRemoteCandidate(c));
-  pa.ice.setRemoteParameters(pb.ice.agent.localParameters);
-  pb.ice.setRemoteParameters(pa.ice.agent.localParameters);
-  await Promise.all([pa.ice.gather(), pb.ice.gather()]);
-  await until(
-    'both connected',
-    () => connected(pa.ice.agent.state) && connected(pb.ice.agent.state),
-    timeout,
-  );
+  await exchangeAndGather(pa, pb);
+  await until('both connected', () => connected(pa) && connected(pb), timeout);
   return [pa, pb];
 }
 
-function connected(state: IceTransportState): boolean {
+/** Gives each agent the other's credentials and gathers on both (new, or after a restart). */
+export async function exchangeAndGather(a: Peer, b: Peer): Promise<void> {
+  a.ice.setRemoteParameters(b.ice.agent.localParameters);
+  b.ice.setRemoteParameters(a.ice.agent.localParameters);
+  await Promise.all([a.ice.gather(), b.ice.gather()]);
+}
+
+/** Closes the agents when the test ends. */
+export function closeAfter(t: { after(fn: () => void): void }, ...peers: Peer[]): void {
+  t.after(() => {
+    for (const p of peers) p.ice.close();
+  });
+}
+
+export function connected(p: Peer): boolean {
+  const state = p.ice.agent.state;
   return state === 'connected' || state === 'completed';
 }
 

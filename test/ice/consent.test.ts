@@ -4,18 +4,11 @@ import { test } from 'node:test';
 import { ConsentFreshness } from '../../src/ice/consent.js';
 import { decodeStunMessage, StunMessage } from '../../src/stun/index.js';
 import { SimNetwork } from '../support/simnet.js';
-import { connect, exchange, gatherAll, seeded, simPeer } from './sim.js';
+import { completedPair, exchange, seeded } from './sim.js';
 
 function connected() {
   const net = new SimNetwork({ delay: 20 });
-  const a = simPeer(net, ['10.0.0.1'], { role: 'controlling' });
-  const b = simPeer(net, ['10.0.0.2'], { role: 'controlled' });
-  gatherAll(net, a, b);
-  connect(net, a, b);
-  assert.ok(
-    net.run({ until: () => a.agent.state === 'completed' && b.agent.state === 'completed' }),
-  );
-  return { net, a, b };
+  return { net, ...completedPair(net) };
 }
 
 test('consent requests every 4 to 6 s keep an idle connection up for minutes', () => {

@@ -9,7 +9,15 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import type { Candidate } from '../../src/ice/candidate.js';
-import { datagram, type Peer, peer, until } from './agents.js';
+import {
+  closeAfter,
+  connected,
+  datagram,
+  exchangeAndGather,
+  type Peer,
+  peer,
+  until,
+} from './agents.js';
 
 interface Responder {
   on(event: 'query', listener: (q: { questions?: { name: string; type: string }[] }) => void): void;
@@ -17,9 +25,6 @@ interface Responder {
   destroy(): void;
 }
 const multicastDns = createRequire(import.meta.url)('multicast-dns') as () => Responder;
-
-const connected = (p: Peer) =>
-  p.ice.agent.state === 'connected' || p.ice.agent.state === 'completed';
 
 test('a remote .local candidate announced by a responder is resolved and connects', async (t) => {
   const name = `${crypto.randomUUID()}.local`;
@@ -36,13 +41,8 @@ test('a remote .local candidate announced by a responder is resolved and connect
   const b: Peer = peer({ role: 'controlled', addresses: ['127.0.0.1'] }, (c) =>
     a.ice.addRemoteCandidate(c),
   );
-  t.after(() => {
-    a.ice.close();
-    b.ice.close();
-  });
-  a.ice.setRemoteParameters(b.ice.agent.localParameters);
-  b.ice.setRemoteParameters(a.ice.agent.localParameters);
-  await Promise.all([a.ice.gather(), b.ice.gather()]);
+  closeAfter(t, a, b);
+  await exchangeAndGather(a, b);
   await until('connected', () => connected(a) && connected(b));
   assert.equal(b.ice.agent.remoteCandidates[0]!.address, '127.0.0.1');
   assert.ok(a.ice.send(datagram('over mDNS')));
@@ -56,13 +56,8 @@ test('hidden host addresses: <uuid>.local names, answered over mDNS', async (t) 
   const b: Peer = peer({ role: 'controlled', addresses: ['127.0.0.1'] }, (c) =>
     a.ice.addRemoteCandidate(c),
   );
-  t.after(() => {
-    a.ice.close();
-    b.ice.close();
-  });
-  a.ice.setRemoteParameters(b.ice.agent.localParameters);
-  b.ice.setRemoteParameters(a.ice.agent.localParameters);
-  await Promise.all([a.ice.gather(), b.ice.gather()]);
+  closeAfter(t, a, b);
+  await exchangeAndGather(a, b);
   await until('connected', () => connected(a) && connected(b));
   const host = a.candidates[0]!;
   assert.match(
@@ -82,10 +77,7 @@ test('a name that does not resolve is dropped after the timeout; the end of cand
   const b: Peer = peer({ role: 'controlled', addresses: ['127.0.0.1'], mdnsTimeout: 400 }, (c) =>
     a.ice.addRemoteCandidate(c),
   );
-  t.after(() => {
-    a.ice.close();
-    b.ice.close();
-  });
+  closeAfter(t, a, b);
   a.ice.setRemoteParameters(b.ice.agent.localParameters);
   b.ice.setRemoteParameters(a.ice.agent.localParameters);
   const nowhere: Candidate = {

@@ -10,17 +10,11 @@ import { test } from 'node:test';
 import { checkRequest } from '../../src/ice/messages.js';
 import { decodeStunMessage, StunMessage, shortTermKey } from '../../src/stun/index.js';
 import { SimNetwork } from '../support/simnet.js';
-import { connect, gatherAll, simPeer } from './sim.js';
+import { completedPair } from './sim.js';
 
 test('previous credentials: answered from the previous generation, 401 from a new address', () => {
   const net = new SimNetwork({ delay: 10 });
-  const a = simPeer(net, ['10.0.0.1'], { role: 'controlling' });
-  const b = simPeer(net, ['10.0.0.2'], { role: 'controlled' });
-  gatherAll(net, a, b);
-  connect(net, a, b);
-  assert.ok(
-    net.run({ until: () => a.agent.state === 'completed' && b.agent.state === 'completed' }),
-  );
+  const { a, b } = completedPair(net);
   const old = a.agent.localParameters;
   const pair = a.agent.selectedPair!;
   a.signal = undefined;

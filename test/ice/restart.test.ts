@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CandidatePair } from '../../src/ice/pair.js';
 import { SimNetwork } from '../support/simnet.js';
-import { connect, exchange, gatherAll, simPeer } from './sim.js';
+import { completedPair, connect, exchange, gatherAll, simPeer } from './sim.js';
 
 test('restart: old pair keeps working until the new one is selected', () => {
   const net = new SimNetwork({ delay: 10 });
@@ -144,13 +144,7 @@ test('restart: data on any old-generation pair is received until a new pair is s
 
 test('a restart under the relay policy keeps no selected pair but a relayed one', () => {
   const net = new SimNetwork({ delay: 10 });
-  const a = simPeer(net, ['10.0.0.1'], { role: 'controlling' });
-  const b = simPeer(net, ['10.0.0.2'], { role: 'controlled' });
-  gatherAll(net, a, b);
-  connect(net, a, b);
-  assert.ok(
-    net.run({ until: () => a.agent.state === 'completed' && b.agent.state === 'completed' }),
-  );
+  const { a, b } = completedPair(net);
   a.signal = undefined;
   b.signal = undefined;
   // The application now wants relayed candidates only; there is no TURN server.

@@ -1,4 +1,5 @@
 /** Two (or more) ICE agents on the simulated network, with a tiny STUN server. */
+import assert from 'node:assert/strict';
 import { IceAgent, type IceAgentOptions, type IceTransportState } from '../../src/ice/agent.js';
 import type { CandidateBase } from '../../src/ice/base.js';
 import type { Candidate } from '../../src/ice/candidate.js';
@@ -156,6 +157,18 @@ export function seeded(text: string): () => number {
 
 export function gatherAll(net: SimNetwork, ...peers: SimPeer[]): void {
   for (const peer of peers) peer.agent.gather(peer.bases, net.now);
+}
+
+/** Two peers on `net` (a at 10.0.0.1 controlling, b at 10.0.0.2) run until both completed. */
+export function completedPair(net: SimNetwork): { a: SimPeer; b: SimPeer } {
+  const a = simPeer(net, ['10.0.0.1'], { role: 'controlling' });
+  const b = simPeer(net, ['10.0.0.2'], { role: 'controlled' });
+  gatherAll(net, a, b);
+  connect(net, a, b);
+  assert.ok(
+    net.run({ until: () => a.agent.state === 'completed' && b.agent.state === 'completed' }),
+  );
+  return { a, b };
 }
 
 /** A DTLS-looking datagram (first byte 23) carrying `text`. */

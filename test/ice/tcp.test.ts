@@ -24,7 +24,7 @@ import {
   XorMappedAddress,
 } from '../../src/stun/index.js';
 import { StreamFramer } from '../../src/turn/stream-framer.js';
-import { datagram, type Peer, peer, until } from './agents.js';
+import { closeAfter, datagram, exchangeAndGather, type Peer, peer, until } from './agents.js';
 
 test('passive and active TCP candidates of two agents connect; data both ways', async (t) => {
   // Only TCP candidates are signalled, so that the UDP ones cannot win.
@@ -39,13 +39,8 @@ test('passive and active TCP candidates of two agents connect; data both ways', 
     { role: 'controlling', addresses: ['127.0.0.1'], tcp: { passive: false, active: true } },
     tcpOnly(() => a),
   );
-  t.after(() => {
-    a.ice.close();
-    b.ice.close();
-  });
-  a.ice.setRemoteParameters(b.ice.agent.localParameters);
-  b.ice.setRemoteParameters(a.ice.agent.localParameters);
-  await Promise.all([a.ice.gather(), b.ice.gather()]);
+  closeAfter(t, a, b);
+  await exchangeAndGather(a, b);
   await until(
     'connected',
     () => a.ice.agent.selectedPair !== undefined && b.ice.agent.selectedPair !== undefined,

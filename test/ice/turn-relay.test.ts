@@ -10,7 +10,7 @@ import { describe, it, test } from 'node:test';
 import type { CandidatePair } from '../../src/ice/pair.js';
 import { RelayBase } from '../../src/ice/turn-relays.js';
 import { needsCoturn, startCoturn } from '../turn/coturn.js';
-import { connect, datagram, peer, until } from './agents.js';
+import { closeAfter, connect, datagram, exchangeAndGather, peer, until } from './agents.js';
 
 describe('relay-only through coturn', { concurrency: 3 }, () => {
   for (const transport of ['udp', 'tcp', 'tls'] as const) {
@@ -71,10 +71,7 @@ test(
     // candidate's and is redundant (RFC 8445 §5.1.3): no server-reflexive candidate here.
     const options = { addresses: ['127.0.0.1'], turnServers: [coturn.server('udp')] };
     const [a, b] = await connect(options, options);
-    t.after(() => {
-      a.ice.close();
-      b.ice.close();
-    });
+    closeAfter(t, a, b);
     await Promise.all([a.gathered, b.gathered]);
     assert.deepEqual(
       a.candidates.map((c) => c.type),
@@ -226,18 +223,13 @@ test(
       relayOnly: true,
     };
     const [a, b] = await connect(options, options);
-    t.after(() => {
-      a.ice.close();
-      b.ice.close();
-    });
+    closeAfter(t, a, b);
     const before = a.candidates[0]!;
     const oldPair = a.ice.agent.selectedPair!;
     const hostPort = (pair: CandidatePair) => (pair.local.base as RelayBase).host.port;
     a.ice.restart();
     b.ice.restart();
-    a.ice.setRemoteParameters(b.ice.agent.localParameters);
-    b.ice.setRemoteParameters(a.ice.agent.localParameters);
-    await Promise.all([a.ice.gather(), b.ice.gather()]);
+    await exchangeAndGather(a, b);
     // The previous pair carries data until a new one is nominated.
     assert.equal(a.ice.agent.selectedPair, oldPair);
     assert.ok(a.ice.send(datagram('during')));

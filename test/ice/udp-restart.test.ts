@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { test } from 'node:test';
-import { connect, datagram, peer, until } from './agents.js';
+import { closeAfter, connect, datagram, exchangeAndGather, peer, until } from './agents.js';
 
 /** Whether `port` on 127.0.0.1 is free, retried for up to a second (sockets close a tick later). */
 async function freed(port: number): Promise<boolean> {
@@ -26,17 +26,12 @@ async function freed(port: number): Promise<boolean> {
 test('a restart gathers on new ports; the previous socket closes once a new pair is selected', async (t) => {
   const options = { addresses: ['127.0.0.1'] };
   const [a, b] = await connect(options, options);
-  t.after(() => {
-    a.ice.close();
-    b.ice.close();
-  });
+  closeAfter(t, a, b);
   const before = a.candidates[0]!;
   const oldPair = a.ice.agent.selectedPair!;
   a.ice.restart();
   b.ice.restart();
-  a.ice.setRemoteParameters(b.ice.agent.localParameters);
-  b.ice.setRemoteParameters(a.ice.agent.localParameters);
-  await Promise.all([a.ice.gather(), b.ice.gather()]);
+  await exchangeAndGather(a, b);
   await until('a new host candidate', () => a.candidates.length === 2);
   const after = a.candidates[1]!;
   assert.equal(after.type, 'host');
@@ -55,10 +50,7 @@ test('a restart gathers on new ports; the previous socket closes once a new pair
 test('until a new pair is selected the previous socket stays and carries data', async (t) => {
   const options = { addresses: ['127.0.0.1'] };
   const [a, b] = await connect(options, options);
-  t.after(() => {
-    a.ice.close();
-    b.ice.close();
-  });
+  closeAfter(t, a, b);
   const before = a.candidates[0]!;
   // Our restart only: the peer has not answered, so no new pair can be checked.
   a.ice.restart();

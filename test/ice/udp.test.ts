@@ -1,79 +1,33 @@
 // Two agents on real UDP sockets over loopback (and the machine's own addresses).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { IceTransportState } from '../../src/ice/agent.js';
-import type { Candidate } from '../../src/ice/candidate.js';
-import { UdpIceAgent, type UdpIceAgentOptions } from '../../src/ice/udp-agent.js';
 import { hostAddresses } from '../../src/net/interfaces.js';
-
-interface Peer {
-  ice: UdpIceAgent;
-  data: Buffer[];
-  states: IceTransportState[];
-  candidates: Candidate[];
-  gathered: Promise<void>;
-}
-
-function peer(options: UdpIceAgentOptions, onCandidate: (c: Candidate) => void): Peer {
-  let done: () => void;
-  const gathered = new Promise<void>((resolve) => {
-    done = resolve;
-  });
-  const p: Peer = {
-    ice: undefined as unknown as UdpIceAgent,
-    data: [],
-    states: [],
-    candidates: [],
-    gathered,
-  };
-  p.ice = new UdpIceAgent({
-    ...options,
-    onLocalCandidate: (c) => {
-      p.candidates.push(c);
-      onCandidate(c);
-    },
-    onGatheringStateChange: (s) => s === 'complete' && done(),
-    onStateChange: (s) => p.states.push(s),
-    onData: (d) => p.data.push(Buffer.from(d)),
-  });
-  return p;
-}
+import { closeAfter, exchangeAndGather, type Peer, peer, until } from './agents.js';
 
 /** Two agents trickling to each other in-process; resolves when both are completed. */
 async function pairUp(addresses?: string[]): Promise<[Peer, Peer]> {
   const a: Peer = peer({ role: 'controlling', addresses }, (c) => b.ice.addRemoteCandidate(c));
   const b: Peer = peer({ role: 'controlled', addresses }, (c) => a.ice.addRemoteCandidate(c));
-  a.ice.setRemoteParameters(b.ice.agent.localParameters);
-  b.ice.setRemoteParameters(a.ice.agent.localParameters);
-  await Promise.all([a.ice.gather(), b.ice.gather()]);
+  await exchangeAndGather(a, b);
   await Promise.all([a.gathered, b.gathered]);
   a.ice.endOfRemoteCandidates();
   b.ice.endOfRemoteCandidates();
-  await until(() => a.ice.agent.state === 'completed' && b.ice.agent.state === 'completed');
+  await until(
+    'both completed',
+    () => a.ice.agent.state === 'completed' && b.ice.agent.state === 'completed',
+  );
   return [a, b];
-}
-
-async function until(condition: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 async function roundTrips(a: Peer, b: Peer, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     const ping = Buffer.from([23, i, ...Buffer.from('ping')]);
     assert.ok(a.ice.send(ping));
-    await until(() => b.data.length > i);
-    assert.deepEqual(b.data[i], ping);
+    await until('the ping', () => b.data.length > i);
+    assert.equal(b.data[i], ping.toString());
     assert.ok(b.ice.send(Buffer.from([23, i, ...Buffer.from('pong')])));
-    await until(() => a.data.length > i);
+    await until('the pong', () => a.data.length > i);
   }
-}
-
-function closeAll(...peers: Peer[]): void {
-  for (const p of peers) p.ice.close();
 }
 
 /** What keeps the event loop alive besides the test runner's own handles. */
@@ -85,10 +39,11 @@ const hasIpv6Loopback = hostAddresses({ loopback: true }).some((a) => a.address 
 
 test('IPv4 loopback: connect, exchange data, close leaves nothing behind', async (t) => {
   const [a, b] = await pairUp(['127.0.0.1']);
-  t.after(() => closeAll(a, b));
+  closeAfter(t, a, b);
   assert.equal(a.ice.agent.selectedPair!.local.candidate.address, '127.0.0.1');
   await roundTrips(a, b, 5);
-  closeAll(a, b);
+  a.ice.close();
+  b.ice.close();
   // Sockets finish closing on the next turns of the event loop.
   for (let i = 0; i < 20 && lingering().length > 0; i++) await new Promise((r) => setImmediate(r));
   assert.deepEqual(lingering(), []);
@@ -97,7 +52,7 @@ test('IPv4 loopback: connect, exchange data, close leaves nothing behind', async
 
 test('IPv6 loopback', { skip: !hasIpv6Loopback && 'no ::1 on this machine' }, async (t) => {
   const [a, b] = await pairUp(['::1']);
-  t.after(() => closeAll(a, b));
+  closeAfter(t, a, b);
   assert.equal(a.ice.agent.selectedPair!.remote.address, '::1');
   await roundTrips(a, b, 3);
 });
@@ -106,7 +61,7 @@ test('both loopback families: the IPv6 pair is preferred (RFC 8421)', {
   skip: !hasIpv6Loopback && 'no ::1',
 }, async (t) => {
   const [a, b] = await pairUp(['127.0.0.1', '::1']);
-  t.after(() => closeAll(a, b));
+  closeAfter(t, a, b);
   assert.equal(a.ice.agent.selectedPair!.local.candidate.address, '::1');
   assert.equal(b.ice.agent.selectedPair!.local.candidate.address, '::1');
   await roundTrips(a, b, 2);
@@ -115,7 +70,7 @@ test('both loopback families: the IPv6 pair is preferred (RFC 8421)', {
 test("the machine's own addresses, as gathered by default", async (t) => {
   const addresses = hostAddresses();
   const [a, b] = await pairUp();
-  t.after(() => closeAll(a, b));
+  closeAfter(t, a, b);
   assert.deepEqual(
     a.candidates.map((c) => c.address).sort(),
     addresses.map((x) => x.address).sort(),
