@@ -10,8 +10,9 @@
  * arrived; lost datagrams (a stalled window) are forgiven after STALL_MS.
  */
 import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
-import type { PairWorkload } from '../lib/workload.js';
+import { createSocket } from 'node:dgram';
+import type { Side } from '../lib/session.js';
+import type { PairWorkload, Params } from '../lib/workload.js';
 
 const DATAGRAM = 1200;
 const WINDOW = 512;
@@ -28,33 +29,36 @@ const keyOf = (session: string) => createSecretKey(Buffer.alloc(16, session));
 const SALT = Buffer.from([1, 2, 3, 4]);
 const GCM = { authTagLength: TAG } as const;
 
-async function bound(socket: Socket): Promise<number> {
+/**
+ * What both ends set up alike: the record state (key, nonce and additional-data buffers)
+ * and a socket connected to the other end's, their ports swapped over the signal.
+ */
+async function openEnd(side: Side, params: Params) {
+  const socket = createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   socket.setRecvBufferSize(BUFFER);
   socket.setSendBufferSize(BUFFER);
-  return socket.address().port;
-}
-
-async function connected(socket: Socket, port: number): Promise<void> {
-  await new Promise<void>((resolve) => socket.connect(port, '127.0.0.1', resolve));
+  side.signal.send({ type: `${side.session}:port`, port: socket.address().port });
+  const { port: remote } = await side.signal.next(`${side.session}:port`);
+  await new Promise<void>((resolve) => socket.connect(remote as number, '127.0.0.1', resolve));
+  const nonce = Buffer.alloc(12);
+  SALT.copy(nonce);
+  return {
+    socket,
+    aead: params.aead === true,
+    count: Math.ceil(Number(params.bytes) / DATAGRAM),
+    key: keyOf(side.session),
+    nonce,
+    aad: Buffer.alloc(13),
+  };
 }
 
 export const ceiling: PairWorkload = {
   kind: 'pair',
   stackless: true,
   async offerer(side, params) {
-    const aead = params.aead === true;
-    const count = Math.ceil(Number(params.bytes) / DATAGRAM);
-    const key = keyOf(side.session);
-    const nonce = Buffer.alloc(12);
-    SALT.copy(nonce);
-    const aad = Buffer.alloc(13);
+    const { socket, aead, count, key, nonce, aad } = await openEnd(side, params);
     const plaintext = randomBytes(PLAINTEXT);
-    const socket = createSocket('udp4');
-    const port = await bound(socket);
-    side.signal.send({ type: `${side.session}:port`, port });
-    const { port: remote } = await side.signal.next(`${side.session}:port`);
-    await connected(socket, remote as number);
 
     const datagram = (seq: number): Buffer => {
       const out = Buffer.allocUnsafe(DATAGRAM);
@@ -108,18 +112,8 @@ export const ceiling: PairWorkload = {
   },
 
   async answerer(side, params) {
-    const aead = params.aead === true;
-    const count = Math.ceil(Number(params.bytes) / DATAGRAM);
-    const key = keyOf(side.session);
-    const nonce = Buffer.alloc(12);
-    SALT.copy(nonce);
-    const aad = Buffer.alloc(13);
+    const { socket, aead, count, key, nonce, aad } = await openEnd(side, params);
     const ack = Buffer.alloc(4);
-    const socket = createSocket('udp4');
-    const port = await bound(socket);
-    side.signal.send({ type: `${side.session}:port`, port });
-    const { port: remote } = await side.signal.next(`${side.session}:port`);
-    await connected(socket, remote as number);
     let received = 0;
     let highest = 0;
     let first = 0;
