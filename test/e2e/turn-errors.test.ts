@@ -6,13 +6,13 @@
  * fires 701 at once. Either way gathering still completes.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { describe, it, type TestContext } from 'node:test';
 import type { RTCConfiguration } from '../../src/webrtc/configuration.js';
 import {
   RTCPeerConnectionIceErrorEvent,
   type RTCPeerConnectionIceEvent,
 } from '../../src/webrtc/events.js';
+import { closedTcpPort } from '../support/ports.js';
 import { needsCoturn, startCoturn } from '../turn/coturn.js';
 import { pc } from '../webrtc/pc-helpers.js';
 
@@ -60,15 +60,6 @@ async function gather(t: TestContext, configuration: RTCConfiguration): Promise<
     assert.equal(e.type, 'icecandidateerror');
   }
   return out;
-}
-
-/** A TCP port on 127.0.0.1 that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('wrong TURN credentials', () => {
@@ -138,7 +129,7 @@ describe('wrong TURN credentials', () => {
 describe('an unreachable TURN server (a closed TCP port)', () => {
   for (const scheme of ['turn', 'turns'] as const) {
     it(`${scheme}: 701 at once, and gathering completes`, async (t) => {
-      const port = await closedPort();
+      const port = await closedTcpPort();
       const url = `${scheme}:127.0.0.1:${port}?transport=tcp`;
       const got = await gather(t, {
         iceServers: [{ urls: url, username: 'u', credential: 'p' }],

@@ -7,23 +7,14 @@
  * fail at once.
  */
 import assert from 'node:assert/strict';
-import { createSocket } from 'node:dgram';
 import { test } from 'node:test';
 import type { RTCPeerConnectionIceErrorEvent } from '../../src/webrtc/events.js';
+import { closedUdpPort } from '../support/ports.js';
 import { pc } from '../webrtc/pc-helpers.js';
 
-/** A UDP port on 127.0.0.1 that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(resolve));
-  return port;
-}
-
 test('silent STUN and TURN servers over UDP: one 701 per url after 39.5 s', async (t) => {
-  const stun = `stun:127.0.0.1:${await closedPort()}`;
-  const turn = `turn:127.0.0.1:${await closedPort()}`;
+  const stun = `stun:127.0.0.1:${await closedUdpPort()}`;
+  const turn = `turn:127.0.0.1:${await closedUdpPort()}`;
   const p = pc(t, { iceServers: [{ urls: stun }, { urls: turn, username: 'u', credential: 'p' }] });
   const errors: [string, number, number][] = [];
   let started = 0;

@@ -15,6 +15,7 @@ import {
   TurnSocketError,
   type TurnSocketOptions,
 } from '../../src/turn/turn-socket.js';
+import { closedUdpPort } from '../support/ports.js';
 import { needsCoturn, startCoturn } from './coturn.js';
 
 function server(port: number, transport: 'udp' | 'tcp', secure = false): TurnServer {
@@ -46,15 +47,6 @@ async function failure(t: TestContext, options: TurnSocketOptions) {
   return { error, elapsed: Date.now() - start, turn };
 }
 
-/** A port nothing listens on (TCP or UDP). */
-async function closedPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(resolve));
-  return port;
-}
-
 describe('wrong credentials', { concurrency: 3 }, () => {
   for (const transport of ['udp', 'tcp', 'tls'] as const) {
     it(`${transport}: 401 after the signed retry`, needsCoturn(), async (t) => {
@@ -74,7 +66,7 @@ describe('wrong credentials', { concurrency: 3 }, () => {
 });
 
 test('a closed UDP port: 701 at once (ICMP port unreachable)', async (t) => {
-  const { error, elapsed } = await failure(t, { server: server(await closedPort(), 'udp') });
+  const { error, elapsed } = await failure(t, { server: server(await closedUdpPort(), 'udp') });
   assert.equal(error.errorCode, 701);
   assert.match(error.errorText, /ECONNREFUSED/);
   assert.equal(error.address, '127.0.0.1');
@@ -84,7 +76,7 @@ test('a closed UDP port: 701 at once (ICMP port unreachable)', async (t) => {
 test('a closed TCP port, plain and TLS: 701 at once, no local address', async (t) => {
   for (const secure of [false, true]) {
     const { error, elapsed } = await failure(t, {
-      server: server(await closedPort(), 'tcp', secure),
+      server: server(await closedUdpPort(), 'tcp', secure),
     });
     assert.equal(error.errorCode, 701);
     assert.match(error.errorText, /ECONNREFUSED/);
