@@ -36,10 +36,9 @@ function oid(dotted: string): Buffer {
 
 /** RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050. */
 function time(ms: number): Buffer {
-  const iso = new Date(ms).toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ
-  const digits = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
-  const year = new Date(ms).getUTCFullYear();
-  return year < 2050
+  // YYYY-MM-DDTHH:MM:SS.sssZ to YYYYMMDDHHMMSSZ
+  const digits = `${new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
+  return digits < '2050'
     ? tlv(0x17, Buffer.from(digits.slice(2), 'ascii'))
     : tlv(0x18, Buffer.from(digits, 'ascii'));
 }

@@ -187,8 +187,6 @@ export class Association implements Timed {
   #peerForwardTsn = false;
   /** Our packets go with a zero checksum: we run over DTLS and the peer accepts them (RFC 9653 §5.2). */
   #sendZeroChecksum = false;
-  /** The packet being built carries a COOKIE ECHO: it gets a real checksum. */
-  #checksumRequired = false;
   #peerReconfig = false;
   /** The a_rwnd of the peer's latest SACK (or INIT). */
   #peerArwnd = 0;
@@ -1226,8 +1224,6 @@ export class Association implements Timed {
     w.begin(this.#o.localPort, this.#o.remotePort, this.#peerTag);
     if (this.#cookieEchoDue && this.#cookieEcho) {
       this.#cookieEchoDue = false;
-      // The peer may hold no state yet that recalls its announcement: a real checksum.
-      this.#checksumRequired = true;
       this.#add(this.#cookieEcho);
     }
     const control = this.#control;
@@ -1343,8 +1339,9 @@ export class Association implements Timed {
 
   #emit(): void {
     const w = this.#writer;
-    const packet = w.finish(this.#sendZeroChecksum && !this.#checksumRequired);
-    this.#checksumRequired = false;
+    // A COOKIE ECHO (always first in its packet) gets a real checksum: the peer may hold no
+    // state yet that recalls its announcement.
+    const packet = w.finish(this.#sendZeroChecksum && w.firstChunkType !== ChunkType.COOKIE_ECHO);
     this.stats.packetsSent++;
     this.#cb.send(packet);
     w.begin(this.#o.localPort, this.#o.remotePort, this.#peerTag);

@@ -96,6 +96,11 @@ export class PacketWriter {
     return this.mtu - this.#offset;
   }
 
+  /** The type of the packet's first chunk, if any was added since begin(). */
+  get firstChunkType(): number | undefined {
+    return this.empty ? undefined : this.#buf[COMMON_HEADER_LENGTH];
+  }
+
   /** Whether any chunk was added since begin(). */
   get empty(): boolean {
     return this.#offset === COMMON_HEADER_LENGTH;
